@@ -1,0 +1,177 @@
+//! Policy: every threshold of spec §3 (and the option thresholds of §6–§7), with defaults and
+//! the source of each default.
+//!
+//! Guidelines disagree at the margins (TACE refractoriness differs between countries;
+//! Child–Pugh 7 is admitted to systemic therapy by some). A policy makes those choices explicit
+//! and comparable; [`Policy::default`] is the spec's.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, Reason};
+use crate::sources::{self, Source};
+
+macro_rules! policy {
+    ($($(#[$m:meta])* $field:ident: $t:ty = $default:expr, range $min:literal ..= $max:literal, sources [$($src:ident),+];)*) => {
+        /// Thresholds the predicates and option rules read. Every field has a default (the
+        /// spec's) and a documented source; JSON may give only the fields it changes.
+        ///
+        /// ```
+        /// use hcc_pathways::Policy;
+        /// let p = Policy { systemic_max_child_pugh: 7, ..Policy::default() };
+        /// p.validate()?;
+        /// assert!(Policy { terminal_min_ecog: 9, ..Policy::default() }.validate().is_err());
+        /// # Ok::<(), hcc_pathways::Error>(())
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        pub struct Policy {
+            $(
+                $(#[$m])*
+                #[doc = ""]
+                #[doc = concat!("Default ", stringify!($default), "; accepted ", stringify!($min), " to ", stringify!($max), ".")]
+                pub $field: $t,
+            )*
+        }
+
+        impl Default for Policy {
+            fn default() -> Self {
+                Self { $($field: $default),* }
+            }
+        }
+
+        /// One threshold of a policy, for tables and documentation.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct Threshold {
+            /// The field name.
+            pub name: &'static str,
+            /// Its value in this policy.
+            pub value: u32,
+            /// Its default.
+            pub default: u32,
+            /// The sources of the default.
+            pub sources: &'static [Source],
+        }
+
+        impl Policy {
+            /// Every threshold with its value, default and sources, in declaration order.
+            pub fn thresholds(&self) -> Vec<Threshold> {
+                vec![$(Threshold {
+                    name: stringify!($field),
+                    value: u32::from(self.$field),
+                    default: u32::from(Policy::default().$field),
+                    sources: &[$(sources::$src),+],
+                }),*]
+            }
+
+            fn check_ranges(&self) -> Result<(), Error> {
+                $(
+                    if !($min..=$max).contains(&self.$field) {
+                        return Err(Error::invalid(
+                            stringify!($field),
+                            Reason::OutOfRange {
+                                expected: Cow::Borrowed(concat!(stringify!($min), " to ", stringify!($max))),
+                                found: Cow::Owned(self.$field.to_string()),
+                            },
+                        ));
+                    }
+                )*
+                Ok(())
+            }
+        }
+    };
+}
+
+policy! {
+    /// ECOG at or above which the case is terminal (BCLC D).
+    terminal_min_ecog: u8 = 3, range 1..=4, sources [BCLC_2022];
+    /// Child–Pugh score at or above which the case is terminal (class C, BCLC D).
+    terminal_min_child_pugh: u8 = 10, range 6..=15, sources [BCLC_2022, CHILD_PUGH];
+    /// Largest up-to-seven sum (largest mm + 10 × nodules) still within the criterion.
+    up_to_seven_limit: u16 = 70, range 10..=400, sources [UP_TO_7, APAC_2020];
+    /// Most nodules for an ablation candidate.
+    ablation_max_nodules: u8 = 3, range 1..=10, sources [INASL_2019, NCCN_HCC];
+    /// Largest diameter in mm for an ablation candidate.
+    ablation_max_diameter_mm: u16 = 30, range 10..=50, sources [INASL_2019, NCCN_HCC];
+    /// Consecutive insufficient TACE responses that make a case TACE refractory.
+    refractory_insufficient_responses: u8 = 2, range 1..=10, sources [JSH_2014];
+    /// Consecutive intrahepatic progressions after TACE that make a case TACE refractory.
+    refractory_intrahepatic_progressions: u8 = 2, range 1..=10, sources [JSH_2014];
+    /// Whether AFP rising continuously right after TACE makes a case TACE refractory.
+    refractory_on_afp_rise: bool = true, range false..=true, sources [JSH_2014];
+    /// Highest Child–Pugh score fit for a repeat intervention.
+    intervention_max_child_pugh: u8 = 7, range 5..=9, sources [BCLC_2022, EASL_2018];
+    /// Highest ECOG fit for systemic therapy.
+    systemic_max_ecog: u8 = 2, range 0..=2, sources [BCLC_2022, SHARP];
+    /// Highest Child–Pugh score fit for systemic therapy (7 admits class B7, NCCN category 2A).
+    systemic_max_child_pugh: u8 = 6, range 5..=7, sources [BCLC_2022, NCCN_HCC];
+    /// Regimens received from which the stricter later-line fitness applies.
+    later_line_from_regimens: u8 = 2, range 1..=12, sources [ASCO_2024];
+    /// Highest ECOG for third line and later.
+    later_line_max_ecog: u8 = 1, range 0..=2, sources [ASCO_2024, CELESTIAL];
+    /// Highest Child–Pugh score for third line and later.
+    later_line_max_child_pugh: u8 = 6, range 5..=7, sources [ASCO_2024];
+    /// Largest diameter in mm for PEI alone where thermal ablation is unsafe.
+    pei_max_diameter_mm: u16 = 20, range 10..=30, sources [INASL_2019];
+    /// Largest diameter in mm for TACE combined with ablation.
+    combination_max_diameter_mm: u16 = 50, range 20..=100, sources [PENG_2013, PENG_2012];
+    /// Single-nodule diameter in mm from which TACE carries the EASL relative contraindication.
+    tace_caution_diameter_mm: u16 = 100, range 50..=300, sources [EASL_2018];
+    /// AFP in ng/mL from which ramucirumab is offered.
+    ramucirumab_min_afp_ng_ml: u32 = 400, range 0..=100000, sources [REACH_2, ASCO_2024];
+    /// Months from the last procedure within which a recurrence is early.
+    early_recurrence_max_months: u16 = 24, range 0..=120, sources [BCLC_2022];
+    /// Highest ECOG for referral to liver-transplant evaluation.
+    transplant_max_ecog: u8 = 2, range 0..=2, sources [MILAN, BCLC_2022];
+    /// Highest Child–Pugh score for surgical evaluation of repeat resection.
+    resection_max_child_pugh: u8 = 6, range 5..=7, sources [BCLC_2022, EASL_2018];
+}
+
+impl Policy {
+    /// Checks every threshold's range and the orderings the rules rely on.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the field when a threshold is outside its range, or when
+    /// `pei_max_diameter_mm` exceeds `ablation_max_diameter_mm`, or `ablation_max_diameter_mm`
+    /// exceeds `combination_max_diameter_mm`.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.check_ranges()?;
+        if self.pei_max_diameter_mm > self.ablation_max_diameter_mm {
+            return Err(Error::invalid(
+                "pei_max_diameter_mm",
+                Reason::Inconsistent {
+                    detail: Cow::Borrowed("must not exceed ablation_max_diameter_mm"),
+                },
+            ));
+        }
+        if self.ablation_max_diameter_mm > self.combination_max_diameter_mm {
+            return Err(Error::invalid(
+                "ablation_max_diameter_mm",
+                Reason::Inconsistent {
+                    detail: Cow::Borrowed("must not exceed combination_max_diameter_mm"),
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// Parses a policy from JSON (missing fields take their defaults) and validates it.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the field for malformed JSON, unknown fields, wrong types, or
+    /// a failed [`Policy::validate`].
+    ///
+    /// ```
+    /// let p = hcc_pathways::Policy::from_json(r#"{"systemic_max_child_pugh": 7}"#)?;
+    /// assert_eq!(p.systemic_max_child_pugh, 7);
+    /// assert_eq!(p.terminal_min_ecog, 3);
+    /// # Ok::<(), hcc_pathways::Error>(())
+    /// ```
+    #[cfg(feature = "json")]
+    pub fn from_json(json: &str) -> Result<Policy, Error> {
+        let p: Policy = crate::error::parse_json(json)?;
+        p.validate()?;
+        Ok(p)
+    }
+}

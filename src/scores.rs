@@ -1,0 +1,553 @@
+//! Clinical scores of spec §5: Child–Pugh, ALBI and modified ALBI, up-to-seven, Milan, BCLC.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::case::{
+    Ascites, Case, Encephalopathy, Intrahepatic, LiverFunction, MacrovascularInvasion,
+};
+use crate::error::{Error, Reason};
+use crate::quantity::{Albumin, AlbuminUnit, Bilirubin, BilirubinUnit, Inr};
+
+crate::case::wire_enum! {
+    /// Child–Pugh class (Pugh 1973).
+    ChildPughClass {
+        /// Score 5–6.
+        A = "A",
+        /// Score 7–9.
+        B = "B",
+        /// Score 10–15.
+        C = "C",
+    }
+}
+
+impl ChildPughClass {
+    /// The class of a score.
+    pub fn of(score: u8) -> Self {
+        match score {
+            0..=6 => ChildPughClass::A,
+            7..=9 => ChildPughClass::B,
+            _ => ChildPughClass::C,
+        }
+    }
+}
+
+/// Child–Pugh points for bilirubin, scored in the unit it was entered in: < 2 / 2–3 / > 3 mg/dL,
+/// or < 34.2 / 34.2–51.3 / > 51.3 µmol/L; a value on a boundary scores 2.
+///
+/// ```
+/// use hcc_pathways::{quantity::Bilirubin, scores::bilirubin_points};
+/// assert_eq!(bilirubin_points(Bilirubin::from_mg_dl(3.0)?), 2);
+/// assert_eq!(bilirubin_points(Bilirubin::from_umol_l(51.3)?), 2);
+/// # Ok::<(), hcc_pathways::Error>(())
+/// ```
+pub fn bilirubin_points(b: Bilirubin) -> u8 {
+    let (low, high) = match b.unit() {
+        BilirubinUnit::MgDl => (2.0, 3.0),
+        BilirubinUnit::UmolL => (34.2, 51.3),
+    };
+    band_up(b.value(), low, high)
+}
+
+/// Child–Pugh points for albumin in its entered unit: > 3.5 / 2.8–3.5 / < 2.8 g/dL, or
+/// > 35 / 28–35 / < 28 g/L; a value on a boundary scores 2.
+///
+/// ```
+/// use hcc_pathways::{quantity::Albumin, scores::albumin_points};
+/// assert_eq!(albumin_points(Albumin::from_g_dl(3.5)?), 2);
+/// assert_eq!(albumin_points(Albumin::from_g_l(35.1)?), 1);
+/// # Ok::<(), hcc_pathways::Error>(())
+/// ```
+pub fn albumin_points(a: Albumin) -> u8 {
+    let (low, high) = match a.unit() {
+        AlbuminUnit::GDl => (2.8, 3.5),
+        AlbuminUnit::GL => (28.0, 35.0),
+    };
+    let v = a.value();
+    if v > high {
+        1
+    } else if v >= low {
+        2
+    } else {
+        3
+    }
+}
+
+/// Child–Pugh points for INR: < 1.7 / 1.7–2.3 / > 2.3; a value on a boundary scores 2.
+///
+/// ```
+/// use hcc_pathways::{quantity::Inr, scores::inr_points};
+/// assert_eq!(inr_points(Inr::new(1.7)?), 2);
+/// assert_eq!(inr_points(Inr::new(2.31)?), 3);
+/// # Ok::<(), hcc_pathways::Error>(())
+/// ```
+pub fn inr_points(i: Inr) -> u8 {
+    band_up(i.get(), 1.7, 2.3)
+}
+
+/// 1 below `low`, 2 from `low` to `high` inclusive, 3 above `high`.
+fn band_up(v: f64, low: f64, high: f64) -> u8 {
+    if v < low {
+        1
+    } else if v <= high {
+        2
+    } else {
+        3
+    }
+}
+
+/// Child–Pugh points for ascites.
+pub fn ascites_points(a: Ascites) -> u8 {
+    match a {
+        Ascites::None => 1,
+        Ascites::MildOrControlled => 2,
+        Ascites::ModerateToSevere => 3,
+    }
+}
+
+/// Child–Pugh points for encephalopathy.
+pub fn encephalopathy_points(e: Encephalopathy) -> u8 {
+    match e {
+        Encephalopathy::None => 1,
+        Encephalopathy::Grade1To2 => 2,
+        Encephalopathy::Grade3To4 => 3,
+    }
+}
+
+/// The Child–Pugh score from its five components (5–15).
+///
+/// ```
+/// use hcc_pathways::case::{Ascites, Encephalopathy};
+/// use hcc_pathways::quantity::{Albumin, Bilirubin, Inr};
+/// use hcc_pathways::scores::child_pugh_from_components;
+/// // The worked check of spec §5: 3 + 3 + 2 + 2 + 2 = 12, class C.
+/// let s = child_pugh_from_components(
+///     Bilirubin::from_mg_dl(3.2)?, Albumin::from_g_dl(2.6)?, Inr::new(2.0)?,
+///     Ascites::MildOrControlled, Encephalopathy::Grade1To2,
+/// );
+/// assert_eq!(s, 12);
+/// # Ok::<(), hcc_pathways::Error>(())
+/// ```
+pub fn child_pugh_from_components(
+    bilirubin: Bilirubin,
+    albumin: Albumin,
+    inr: Inr,
+    ascites: Ascites,
+    encephalopathy: Encephalopathy,
+) -> u8 {
+    bilirubin_points(bilirubin)
+        + albumin_points(albumin)
+        + inr_points(inr)
+        + ascites_points(ascites)
+        + encephalopathy_points(encephalopathy)
+}
+
+/// The Child–Pugh score of a case's liver function: the recorded score, or the one computed from
+/// the five components; when both are given they must agree.
+///
+/// # Errors
+/// [`Error::Invalid`] naming the first missing component when there is no recorded score and
+/// the components are incomplete, or naming `liver_function.child_pugh_score` when the recorded
+/// and computed scores differ.
+pub fn child_pugh(lf: &LiverFunction) -> Result<u8, Error> {
+    let computed = match (
+        lf.bilirubin,
+        lf.albumin,
+        lf.inr,
+        lf.ascites,
+        lf.encephalopathy,
+    ) {
+        (Some(b), Some(a), Some(i), Some(asc), Some(enc)) => {
+            Some(child_pugh_from_components(b, a, i, asc, enc))
+        }
+        _ => None,
+    };
+    match (lf.child_pugh_score, computed) {
+        (Some(r), Some(c)) if r.get() != c => Err(Error::invalid(
+            "liver_function.child_pugh_score",
+            Reason::Inconsistent {
+                detail: Cow::Owned(format!(
+                    "recorded {} but the five components give {c}",
+                    r.get()
+                )),
+            },
+        )),
+        (Some(r), _) => Ok(r.get()),
+        (None, Some(c)) => Ok(c),
+        (None, None) => {
+            let first_missing = if lf.bilirubin.is_none() {
+                "liver_function.bilirubin"
+            } else if lf.albumin.is_none() {
+                "liver_function.albumin"
+            } else if lf.inr.is_none() {
+                "liver_function.inr"
+            } else if lf.ascites.is_none() {
+                "liver_function.ascites"
+            } else {
+                "liver_function.encephalopathy"
+            };
+            Err(Error::invalid(
+                first_missing,
+                Reason::Missing {
+                    because: Some(Cow::Borrowed(
+                        "when child_pugh_score is not recorded (all five components are needed to compute it)",
+                    )),
+                },
+            ))
+        }
+    }
+}
+
+crate::case::wire_enum! {
+    /// ALBI grade (Johnson 2015).
+    AlbiGrade {
+        /// ≤ −2.60.
+        G1 = "1",
+        /// > −2.60 and ≤ −1.39.
+        G2 = "2",
+        /// > −1.39.
+        G3 = "3",
+    }
+}
+
+crate::case::wire_enum! {
+    /// Modified ALBI grade (Hiraoka 2017): grade 2 split at −2.270.
+    MalbiGrade {
+        /// ALBI grade 1.
+        G1 = "1",
+        /// ALBI grade 2, score < −2.270.
+        G2a = "2a",
+        /// ALBI grade 2, score ≥ −2.270.
+        G2b = "2b",
+        /// ALBI grade 3.
+        G3 = "3",
+    }
+}
+
+/// The ALBI score: 0.66 × log10(bilirubin µmol/L) − 0.085 × albumin g/L.
+///
+/// ```
+/// use hcc_pathways::quantity::{Albumin, Bilirubin};
+/// use hcc_pathways::scores::{albi, albi_grade, malbi_grade, AlbiGrade, MalbiGrade};
+/// let s = albi(Bilirubin::from_umol_l(17.0)?, Albumin::from_g_l(40.1)?);
+/// assert!((s - -2.596).abs() < 5e-4);
+/// assert_eq!(albi_grade(s), AlbiGrade::G2);
+/// assert_eq!(malbi_grade(s), MalbiGrade::G2a);
+/// # Ok::<(), hcc_pathways::Error>(())
+/// ```
+pub fn albi(bilirubin: Bilirubin, albumin: Albumin) -> f64 {
+    0.66 * bilirubin.umol_l().log10() - 0.085 * albumin.g_l()
+}
+
+/// The ALBI grade of a score.
+pub fn albi_grade(score: f64) -> AlbiGrade {
+    if score <= -2.60 {
+        AlbiGrade::G1
+    } else if score <= -1.39 {
+        AlbiGrade::G2
+    } else {
+        AlbiGrade::G3
+    }
+}
+
+/// The modified ALBI grade of a score.
+pub fn malbi_grade(score: f64) -> MalbiGrade {
+    match albi_grade(score) {
+        AlbiGrade::G1 => MalbiGrade::G1,
+        AlbiGrade::G2 if score < -2.270 => MalbiGrade::G2a,
+        AlbiGrade::G2 => MalbiGrade::G2b,
+        AlbiGrade::G3 => MalbiGrade::G3,
+    }
+}
+
+/// The up-to-seven sum, largest diameter in mm + 10 × number of nodules (Mazzaferro 2009),
+/// or `None` when the growth is infiltrative or the diameter is unknown.
+///
+/// A case is within up-to-seven when the sum is at most the policy's limit (70 by default;
+/// 70 itself is within).
+pub fn up_to_seven_sum(ih: &Intrahepatic) -> Option<u32> {
+    if ih.infiltrative {
+        return None;
+    }
+    ih.largest_diameter_mm
+        .map(|d| u32::from(d.get()) + 10 * u32::from(ih.nodules.get()))
+}
+
+/// Within the Milan criteria (Mazzaferro 1996): not infiltrative, and one nodule ≤ 50 mm or
+/// 2–3 nodules with the largest ≤ 30 mm, without macrovascular invasion or extrahepatic spread.
+pub fn within_milan(case: &Case) -> bool {
+    let r = &case.recurrence;
+    let ih = &r.intrahepatic;
+    if ih.infiltrative
+        || r.macrovascular_invasion != MacrovascularInvasion::None
+        || !r.extrahepatic_sites.is_empty()
+    {
+        return false;
+    }
+    match (ih.nodules.get(), ih.largest_diameter_mm.map(|d| d.get())) {
+        (1, Some(d)) => d <= 50,
+        (2..=3, Some(d)) => d <= 30,
+        _ => false,
+    }
+}
+
+crate::case::wire_enum! {
+    /// BCLC stage of the recurrence (BCLC 2022; informational).
+    BclcStage {
+        /// Very early.
+        Zero = "0",
+        /// Early.
+        A = "A",
+        /// Intermediate.
+        B = "B",
+        /// Advanced.
+        C = "C",
+        /// Terminal.
+        D = "D",
+    }
+}
+
+/// The BCLC 2022 stage of the recurrence: D if ECOG ≥ 3 or Child–Pugh C; else C if vascular
+/// invasion, extrahepatic spread or cancer-related ECOG 1–2; else 0 if a single nodule ≤ 20 mm;
+/// else A if a single nodule or 2–3 nodules each ≤ 30 mm; else B. Infiltrative growth is
+/// never 0 or A (its size is not a single measurable nodule).
+pub fn bclc_stage(case: &Case, child_pugh: u8) -> BclcStage {
+    let ecog = case.performance_status.ecog.get();
+    if ecog >= 3 || ChildPughClass::of(child_pugh) == ChildPughClass::C {
+        return BclcStage::D;
+    }
+    let r = &case.recurrence;
+    let cancer_related =
+        matches!(ecog, 1 | 2) && case.performance_status.cancer_related == Some(true);
+    if r.macrovascular_invasion != MacrovascularInvasion::None
+        || !r.extrahepatic_sites.is_empty()
+        || cancer_related
+    {
+        return BclcStage::C;
+    }
+    let ih = &r.intrahepatic;
+    if ih.infiltrative {
+        return BclcStage::B;
+    }
+    match (ih.nodules.get(), ih.largest_diameter_mm.map(|d| d.get())) {
+        (1, Some(d)) if d <= 20 => BclcStage::Zero,
+        (1, _) => BclcStage::A,
+        (2..=3, Some(d)) if d <= 30 => BclcStage::A,
+        _ => BclcStage::B,
+    }
+}
+
+/// The scores derived from a case, reported in every recommendation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Scores {
+    /// Child–Pugh score used by the rules (recorded or computed).
+    pub child_pugh_score: u8,
+    /// Child–Pugh class.
+    pub child_pugh_class: ChildPughClass,
+    /// ALBI score, when bilirubin and albumin are given.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub albi_score: Option<f64>,
+    /// ALBI grade 1/2/3.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub albi_grade: Option<AlbiGrade>,
+    /// Modified ALBI grade 1/2a/2b/3.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub malbi_grade: Option<MalbiGrade>,
+    /// Up-to-seven sum (largest mm + 10 × nodules); absent for infiltrative growth or an
+    /// unknown diameter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub up_to_seven_sum: Option<u32>,
+    /// Within the Milan criteria.
+    pub within_milan: bool,
+    /// BCLC 2022 stage of the recurrence (informational).
+    pub bclc_stage: BclcStage,
+}
+
+impl Scores {
+    /// Computes every score of a case.
+    ///
+    /// # Errors
+    /// As [`child_pugh`].
+    pub fn of(case: &Case) -> Result<Scores, Error> {
+        let cp = child_pugh(&case.liver_function)?;
+        let lf = &case.liver_function;
+        let albi_score = match (lf.bilirubin, lf.albumin) {
+            (Some(b), Some(a)) => Some(albi(b, a)),
+            _ => None,
+        };
+        Ok(Scores {
+            child_pugh_score: cp,
+            child_pugh_class: ChildPughClass::of(cp),
+            albi_score,
+            albi_grade: albi_score.map(albi_grade),
+            malbi_grade: albi_score.map(malbi_grade),
+            up_to_seven_sum: up_to_seven_sum(&case.recurrence.intrahepatic),
+            within_milan: within_milan(case),
+            bclc_stage: bclc_stage(case, cp),
+        })
+    }
+}
+
+impl fmt::Display for Scores {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Child–Pugh {} ({})",
+            self.child_pugh_score, self.child_pugh_class
+        )?;
+        if let (Some(s), Some(g), Some(m)) = (self.albi_score, self.albi_grade, self.malbi_grade) {
+            write!(f, ", ALBI {s:.3} (grade {g}, mALBI {m})")?;
+        }
+        match self.up_to_seven_sum {
+            Some(s) => write!(f, ", up-to-seven sum {s}")?,
+            None => write!(f, ", up-to-seven not applicable")?,
+        }
+        write!(
+            f,
+            ", {} Milan, BCLC {}",
+            if self.within_milan {
+                "within"
+            } else {
+                "beyond"
+            },
+            self.bclc_stage
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b_mg(v: f64) -> Bilirubin {
+        Bilirubin::from_mg_dl(v).unwrap()
+    }
+    fn b_um(v: f64) -> Bilirubin {
+        Bilirubin::from_umol_l(v).unwrap()
+    }
+    fn a_gdl(v: f64) -> Albumin {
+        Albumin::from_g_dl(v).unwrap()
+    }
+    fn a_gl(v: f64) -> Albumin {
+        Albumin::from_g_l(v).unwrap()
+    }
+
+    #[test]
+    fn bilirubin_cut_points_both_units() {
+        assert_eq!(bilirubin_points(b_mg(1.99)), 1);
+        assert_eq!(bilirubin_points(b_mg(2.0)), 2);
+        assert_eq!(bilirubin_points(b_mg(3.0)), 2);
+        assert_eq!(bilirubin_points(b_mg(3.01)), 3);
+        assert_eq!(bilirubin_points(b_um(34.1)), 1);
+        assert_eq!(bilirubin_points(b_um(34.2)), 2);
+        assert_eq!(bilirubin_points(b_um(51.3)), 2);
+        assert_eq!(bilirubin_points(b_um(51.4)), 3);
+    }
+
+    #[test]
+    fn no_conversion_before_scoring() {
+        // 3.0 mg/dL × 17.1 = 51.300000000000004 µmol/L would score 3 if converted first.
+        assert!(std::hint::black_box(3.0) * 17.1 > 51.3);
+        assert_eq!(bilirubin_points(b_mg(3.0)), 2);
+    }
+
+    #[test]
+    fn albumin_cut_points_both_units() {
+        assert_eq!(albumin_points(a_gdl(3.51)), 1);
+        assert_eq!(albumin_points(a_gdl(3.5)), 2);
+        assert_eq!(albumin_points(a_gdl(2.8)), 2);
+        assert_eq!(albumin_points(a_gdl(2.79)), 3);
+        assert_eq!(albumin_points(a_gl(35.1)), 1);
+        assert_eq!(albumin_points(a_gl(35.0)), 2);
+        assert_eq!(albumin_points(a_gl(28.0)), 2);
+        assert_eq!(albumin_points(a_gl(27.9)), 3);
+    }
+
+    #[test]
+    fn inr_cut_points() {
+        let p = |v| inr_points(Inr::new(v).unwrap());
+        assert_eq!(p(1.69), 1);
+        assert_eq!(p(1.7), 2);
+        assert_eq!(p(2.3), 2);
+        assert_eq!(p(2.31), 3);
+    }
+
+    #[test]
+    fn categorical_points() {
+        assert_eq!(ascites_points(Ascites::None), 1);
+        assert_eq!(ascites_points(Ascites::MildOrControlled), 2);
+        assert_eq!(ascites_points(Ascites::ModerateToSevere), 3);
+        assert_eq!(encephalopathy_points(Encephalopathy::None), 1);
+        assert_eq!(encephalopathy_points(Encephalopathy::Grade1To2), 2);
+        assert_eq!(encephalopathy_points(Encephalopathy::Grade3To4), 3);
+    }
+
+    #[test]
+    fn worked_child_pugh_check() {
+        let s = child_pugh_from_components(
+            b_mg(3.2),
+            a_gdl(2.6),
+            Inr::new(2.0).unwrap(),
+            Ascites::MildOrControlled,
+            Encephalopathy::Grade1To2,
+        );
+        assert_eq!(s, 12);
+        assert_eq!(ChildPughClass::of(s), ChildPughClass::C);
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(ChildPughClass::of(6), ChildPughClass::A);
+        assert_eq!(ChildPughClass::of(7), ChildPughClass::B);
+        assert_eq!(ChildPughClass::of(9), ChildPughClass::B);
+        assert_eq!(ChildPughClass::of(10), ChildPughClass::C);
+    }
+
+    #[test]
+    fn albi_worked_checks() {
+        let cases = [
+            (17.0, 40.1, -2.596, AlbiGrade::G2, MalbiGrade::G2a),
+            (10.0, 45.0, -3.165, AlbiGrade::G1, MalbiGrade::G1),
+            (17.0, 36.0, -2.248, AlbiGrade::G2, MalbiGrade::G2b),
+            (51.3, 28.0, -1.251, AlbiGrade::G3, MalbiGrade::G3),
+        ];
+        for (bil, alb, score, grade, mgrade) in cases {
+            let s = albi(b_um(bil), a_gl(alb));
+            assert!((s - score).abs() < 5e-4, "{bil},{alb}: {s}");
+            assert_eq!(albi_grade(s), grade);
+            assert_eq!(malbi_grade(s), mgrade);
+        }
+    }
+
+    #[test]
+    fn albi_converts_units() {
+        let si = albi(b_um(17.1), a_gl(40.0));
+        let conv = albi(b_mg(1.0), a_gdl(4.0));
+        assert!((si - conv).abs() < 1e-12);
+    }
+
+    #[test]
+    fn albi_grade_cut_points() {
+        assert_eq!(albi_grade(-2.60), AlbiGrade::G1);
+        assert_eq!(albi_grade(-2.5999), AlbiGrade::G2);
+        assert_eq!(albi_grade(-1.39), AlbiGrade::G2);
+        assert_eq!(albi_grade(-1.3899), AlbiGrade::G3);
+        assert_eq!(malbi_grade(-2.2701), MalbiGrade::G2a);
+        assert_eq!(malbi_grade(-2.270), MalbiGrade::G2b);
+    }
+}
