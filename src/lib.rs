@@ -43,6 +43,7 @@ pub mod recommendation;
 pub mod rules;
 pub mod scores;
 pub mod sources;
+pub mod table;
 
 pub use assessment::Assessment;
 pub use case::Case;

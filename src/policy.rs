@@ -11,7 +11,7 @@ use crate::error::{Error, Reason};
 use crate::sources::{self, Source};
 
 macro_rules! policy {
-    ($($(#[$m:meta])* $field:ident: $t:ty = $default:expr, range $min:literal ..= $max:literal, sources [$($src:ident),+];)*) => {
+    ($($(#[doc = $doc:literal])* $field:ident: $t:ty = $default:expr, range $min:literal ..= $max:literal, sources [$($src:ident),+];)*) => {
         /// Thresholds the predicates and option rules read. Every field has a default (the
         /// spec's) and a documented source; JSON may give only the fields it changes.
         ///
@@ -28,7 +28,7 @@ macro_rules! policy {
         #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         pub struct Policy {
             $(
-                $(#[$m])*
+                $(#[doc = $doc])*
                 #[doc = ""]
                 #[doc = concat!("Default ", stringify!($default), "; accepted ", stringify!($min), " to ", stringify!($max), ".")]
                 pub $field: $t,
@@ -46,6 +46,12 @@ macro_rules! policy {
         pub struct Threshold {
             /// The field name.
             pub name: &'static str,
+            /// What it sets (the field's documentation).
+            pub description: &'static str,
+            /// The accepted range, for example `1 to 4` (`false to true` for a yes/no setting).
+            pub accepted: &'static str,
+            /// Whether it is a yes/no setting (its value and default are then 0 or 1).
+            pub flag: bool,
             /// Its value in this policy.
             pub value: u32,
             /// Its default.
@@ -55,10 +61,23 @@ macro_rules! policy {
         }
 
         impl Policy {
-            /// Every threshold with its value, default and sources, in declaration order.
+            /// Every threshold with its description, value, default and sources, in declaration
+            /// order.
+            ///
+            /// ```
+            /// let admit_b7 = hcc_pathways::Policy { systemic_max_child_pugh: 7, ..Default::default() };
+            /// let t = admit_b7.thresholds();
+            /// let cp = t.iter().find(|t| t.name == "systemic_max_child_pugh").unwrap();
+            /// assert_eq!((cp.value, cp.default), (7, 6));
+            /// assert!(cp.description.starts_with("Highest Child–Pugh score fit for systemic"));
+            /// assert_eq!(cp.sources[0].key(), "BCLC-2022");
+            /// ```
             pub fn thresholds(&self) -> Vec<Threshold> {
                 vec![$(Threshold {
                     name: stringify!($field),
+                    description: concat!($($doc),*).trim_ascii(),
+                    accepted: concat!(stringify!($min), " to ", stringify!($max)),
+                    flag: matches!(stringify!($t), "bool"),
                     value: u32::from(self.$field),
                     default: u32::from(Policy::default().$field),
                     sources: &[$(sources::$src),+],
