@@ -1,0 +1,257 @@
+//! The core of the `cohort` example, kept apart from its command line so that
+//! `tests/cohort.rs` runs the same code (`#[path = "../examples/cohort/compare.rs"]`).
+//!
+//! It reads a JSON Lines cohort, classifies every case under two policies and summarises what
+//! changed. A bad line (malformed JSON, an invalid case) is recorded with its line number and
+//! skipped; only an I/O error reading the file ends the run.
+
+use std::fmt::Write as _;
+use std::io::BufRead;
+
+use hcc_pathways::rules::pathway_rules;
+use hcc_pathways::{classify, Case, Classification, Error, Pathway, Policy};
+
+/// One case classified under both policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Evaluated {
+    /// Its 1-based line number in the file.
+    pub line: usize,
+    /// Under the default policy.
+    pub default: Classification,
+    /// Under the alternative policy.
+    pub alternative: Classification,
+}
+
+/// A line that could not be evaluated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// Its 1-based line number.
+    pub line: usize,
+    /// Why, naming the field by its JSON path.
+    pub error: String,
+}
+
+/// The outcome of a cohort run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// Non-blank lines read.
+    pub lines: usize,
+    /// Cases evaluated under both policies, in file order.
+    pub evaluated: Vec<Evaluated>,
+    /// Lines skipped, in file order.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Classifies one JSON line under both policies.
+pub fn evaluate_line(
+    text: &str,
+    default: &Policy,
+    alternative: &Policy,
+) -> Result<(Classification, Classification), Error> {
+    // LEAD: switch to the batch API (issue 7) here once it lands on main.
+    let case = Case::from_json(text)?;
+    Ok((classify(&case, default)?, classify(&case, alternative)?))
+}
+
+/// Reads a JSON Lines cohort and classifies each case under both policies. `progress` is told
+/// the number of bytes read so far after each line. Blank lines are ignored.
+///
+/// # Errors
+/// Only an I/O error reading `reader`; bad lines are recorded in [`Comparison::skipped`].
+pub fn compare(
+    mut reader: impl BufRead,
+    default: &Policy,
+    alternative: &Policy,
+    mut progress: impl FnMut(u64),
+) -> std::io::Result<Comparison> {
+    let mut out = Comparison::default();
+    let mut buf = Vec::new();
+    let mut read = 0u64;
+    let mut line = 0usize;
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        line += 1;
+        read += n as u64;
+        progress(read);
+        let text = match std::str::from_utf8(&buf) {
+            Ok(t) => t.trim(),
+            Err(e) => {
+                out.lines += 1;
+                out.skipped.push(Skipped {
+                    line,
+                    error: format!("the line is not valid UTF-8 ({e})"),
+                });
+                continue;
+            }
+        };
+        if text.is_empty() {
+            continue;
+        }
+        out.lines += 1;
+        match evaluate_line(text, default, alternative) {
+            Ok((d, a)) => out.evaluated.push(Evaluated {
+                line,
+                default: d,
+                alternative: a,
+            }),
+            Err(e) => out.skipped.push(Skipped {
+                line,
+                error: e.to_string(),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+impl Comparison {
+    /// The cases whose pathway differs between the two policies.
+    pub fn changed(&self) -> impl Iterator<Item = &Evaluated> {
+        self.evaluated
+            .iter()
+            .filter(|e| e.default.pathway != e.alternative.pathway)
+    }
+
+    /// Cases per pathway: (pathway, under the default, under the alternative).
+    pub fn pathway_counts(&self) -> Vec<(Pathway, usize, usize)> {
+        Pathway::ALL
+            .iter()
+            .map(|p| {
+                let d = self.evaluated.iter().filter(|e| e.default.pathway == *p);
+                let a = self
+                    .evaluated
+                    .iter()
+                    .filter(|e| e.alternative.pathway == *p);
+                (*p, d.count(), a.count())
+            })
+            .collect()
+    }
+
+    /// Cases per deciding rule: (rule, its pathway, under the default, under the alternative).
+    pub fn rule_counts(&self) -> Vec<(&'static str, Pathway, usize, usize)> {
+        pathway_rules()
+            .rules()
+            .iter()
+            .map(|r| {
+                let d = self.evaluated.iter().filter(|e| e.default.rule == r.id());
+                let a = self
+                    .evaluated
+                    .iter()
+                    .filter(|e| e.alternative.rule == r.id());
+                (r.id(), *r.outcome(), d.count(), a.count())
+            })
+            .collect()
+    }
+}
+
+impl Comparison {
+    /// Changed cases grouped by (default, alternative) classification, most frequent first.
+    pub fn transitions(&self) -> Vec<((Classification, Classification), usize)> {
+        let mut out: Vec<((Classification, Classification), usize)> = Vec::new();
+        for e in self.changed() {
+            let key = (e.default, e.alternative);
+            match out.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => out.push((key, 1)),
+            }
+        }
+        // Stable: ties keep the order of first appearance.
+        out.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        out
+    }
+}
+
+/// The thresholds where the alternative differs from the default: (name, default, alternative).
+pub fn policy_changes(default: &Policy, alternative: &Policy) -> Vec<(&'static str, u32, u32)> {
+    default
+        .thresholds()
+        .into_iter()
+        .zip(alternative.thresholds())
+        .filter(|(d, a)| d.value != a.value)
+        .map(|(d, a)| (d.name, d.value, a.value))
+        .collect()
+}
+
+fn share(n: usize, total: usize) -> String {
+    if total == 0 {
+        return format!("{n}");
+    }
+    format!("{n} ({:.1} %)", n as f64 * 100.0 / total as f64)
+}
+
+fn delta(d: usize, a: usize) -> String {
+    match a.cmp(&d) {
+        std::cmp::Ordering::Greater => format!("+{}", a - d),
+        std::cmp::Ordering::Less => format!("-{}", d - a),
+        std::cmp::Ordering::Equal => "0".to_owned(),
+    }
+}
+
+/// The report the example prints: both distributions, then every changed case with the rules
+/// that decided it under each policy.
+pub fn report(c: &Comparison, changes: &[(&'static str, u32, u32)]) -> String {
+    let mut out = String::new();
+    let total = c.evaluated.len();
+    let _ = writeln!(
+        out,
+        "{} lines read: {} cases evaluated, {} lines skipped.",
+        c.lines,
+        total,
+        c.skipped.len()
+    );
+    if changes.is_empty() {
+        out.push_str("The alternative policy equals the default.\n");
+    } else {
+        out.push_str("The alternative policy differs from the default in:\n");
+        for (name, d, a) in changes {
+            let _ = writeln!(out, "- {name}: {d} -> {a}");
+        }
+    }
+    out.push_str("\nPathway distribution\n\n");
+    out.push_str("| pathway | default | alternative | change |\n|---|---:|---:|---:|\n");
+    for (p, d, a) in c.pathway_counts() {
+        let _ = writeln!(
+            out,
+            "| {p} | {} | {} | {} |",
+            share(d, total),
+            share(a, total),
+            delta(d, a)
+        );
+    }
+    out.push_str("\nDeciding rule\n\n");
+    out.push_str("| rule | pathway | default | alternative | change |\n|---|---|---:|---:|---:|\n");
+    for (r, p, d, a) in c.rule_counts() {
+        let _ = writeln!(out, "| {r} | {p} | {d} | {a} | {} |", delta(d, a));
+    }
+    let changed: Vec<&Evaluated> = c.changed().collect();
+    let _ = writeln!(out, "\nCases whose pathway changed: {}", changed.len());
+    let transitions = c.transitions();
+    if !transitions.is_empty() {
+        out.push_str("\n| default | alternative | cases |\n|---|---|---:|\n");
+        for ((d, a), n) in transitions {
+            let _ = writeln!(
+                out,
+                "| {} by {} | {} by {} | {n} |",
+                d.pathway, d.rule, a.pathway, a.rule
+            );
+        }
+    }
+    if !changed.is_empty() {
+        out.push_str("\n| line | default | alternative |\n|---:|---|---|\n");
+        for e in changed {
+            let _ = writeln!(
+                out,
+                "| {} | {} by {} | {} by {} |",
+                e.line,
+                e.default.pathway,
+                e.default.rule,
+                e.alternative.pathway,
+                e.alternative.rule
+            );
+        }
+    }
+    out
+}
