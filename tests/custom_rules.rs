@@ -1,0 +1,56 @@
+//! The custom-rules example's variant: it builds, passes the completeness check, changes the
+//! cases it should, and the check catches a variant with a gap.
+
+#[allow(dead_code)] // the example's `main` is not called here
+#[path = "../examples/custom_rules.rs"]
+mod custom_rules;
+
+use custom_rules::{check_abstract_domain, compare_case, variant_rule_set};
+use hcc_pathways::engine::RuleSet;
+use hcc_pathways::Pathway;
+
+#[test]
+fn the_variant_partitions_its_abstract_domain() {
+    let variant = variant_rule_set().expect("variant builds");
+    assert_eq!(variant.leaves().len(), 10);
+    assert_eq!(check_abstract_domain(&variant), Ok(1 << 10));
+}
+
+#[test]
+fn a_variant_with_a_gap_fails_the_check_naming_the_values() {
+    let variant = variant_rule_set().expect("variant builds");
+    let without_r7 = variant
+        .rules()
+        .iter()
+        .filter(|r| r.id() != "R7-u11")
+        .cloned()
+        .collect();
+    let broken = RuleSet::new("broken", "0", without_r7).expect("builds");
+    let err = check_abstract_domain(&broken).unwrap_err();
+    assert!(err.starts_with("0 rules matched () when "), "{err}");
+    assert!(err.contains("fit_for_systemic=false"), "{err}");
+}
+
+#[test]
+fn up_to_eleven_moves_the_bundled_beyond_up_to_seven_case_to_repeat_intervention() {
+    let variant = variant_rule_set().expect("variant builds");
+    let c = compare_case(
+        &variant,
+        "examples/cases/r6_beyond_up_to_seven.json".as_ref(),
+    )
+    .expect("bundled case");
+    assert_eq!(c.default, (Pathway::SystemicTherapy, "R6"));
+    assert_eq!(c.variant, (Pathway::RepeatIntervention, "R5-u11"));
+    assert_eq!(
+        c.up_to_eleven,
+        "up_to_eleven = true (up_to_seven_sum = 90 < 110)"
+    );
+    // Cases the variant does not touch keep their pathway; R1-R4 keep their ids.
+    let c = compare_case(
+        &variant,
+        "examples/cases/r3_lung_metastases_fit.json".as_ref(),
+    )
+    .expect("bundled case");
+    assert_eq!(c.default, (Pathway::SystemicTherapy, "R3"));
+    assert_eq!(c.variant, (Pathway::SystemicTherapy, "R3"));
+}
