@@ -6,8 +6,12 @@
 //! care — with the rule that chose it, every predicate's value and the facts it read, why the
 //! other pathways were ruled out, and the published sources.
 //!
-//! **This is decision support for a multidisciplinary tumour board, never a replacement for
-//! one.** Every recommendation says so.
+//! **This is decision support for a multidisciplinary tumour board (MDT), never a replacement
+//! for one.** Every recommendation says so. The output is a guideline-based suggestion for
+//! clinicians to review with the patient, not an order, and the library has not been validated
+//! for clinical use.
+//!
+//! ## Quick start
 //!
 //! ```
 //! use hcc_pathways::{recommend, Case, Pathway};
@@ -17,9 +21,116 @@
 //! let rec = recommend(&case)?;
 //! assert_eq!(rec.pathway, Pathway::RepeatIntervention);
 //! assert_eq!(rec.rule, "R5");
+//! // Every source of the deciding rule, and what kept the other pathways out.
+//! assert!(rec.sources.iter().any(|s| s.key == "BCLC-2022"));
+//! assert_eq!(rec.why_not.len(), 2);
 //! println!("{rec}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Invalid input is an [`Error`] naming the field by its JSON path, never a panic and never a
+//! guess: a missing fact is not silently "no".
+//!
+//! ```
+//! let err = hcc_pathways::Case::from_json(r#"{"performance_status": {"ecog": 7}}"#).unwrap_err();
+//! assert_eq!(err.field(), Some("performance_status.ecog"));
+//! ```
+//!
+//! ## Policies
+//!
+//! Every threshold the rules read lives in a [`Policy`], with its default (the clinical
+//! specification's) and its sources. A centre that differs states it as data; JSON gives only
+//! the fields it changes. [`classify`] is the fast path when no explanation is needed.
+//!
+//! ```
+//! use hcc_pathways::{classify, Case, Pathway, Policy};
+//!
+//! let json = std::fs::read_to_string("examples/cases/r7_child_pugh_7_multinodular.json")?;
+//! let case = Case::from_json(&json)?;
+//! assert_eq!(classify(&case, &Policy::default())?.rule, "R7");
+//! let admit_b7 = Policy::from_json(r#"{"systemic_max_child_pugh": 7}"#)?;
+//! let c = classify(&case, &admit_b7)?;
+//! assert_eq!((c.pathway, c.rule), (Pathway::SystemicTherapy, "R6"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Composing rules
+//!
+//! The clinical predicates ([`predicates`]) are public values, and so is the engine
+//! ([`engine`]). A researcher adds a leaf of their own with [`engine::Predicate::new`] (it
+//! must cite a source, or it does not compile), combines leaves with `and`, `or`, `not` and
+//! [`engine::Expr::named`], and builds a [`engine::RuleSet`] under the same UNIQUE hit policy
+//! as the crate's own rules: exactly one rule must match, never first-match-wins.
+//!
+//! ```
+//! use hcc_pathways::engine::{Cmp, Predicate, Rule, RuleSet, Trace};
+//! use hcc_pathways::predicates::{advanced, fit_for_systemic};
+//! use hcc_pathways::sources::{Source, BCLC_2022};
+//! use hcc_pathways::{Assessment, Case, Policy};
+//!
+//! const OURS: Source = Source::new("OUR-PROTOCOL", "Example only: our study protocol");
+//! let early = Predicate::new(
+//!     "early_recurrence_12m",
+//!     "recurrence within 12 months of the last procedure",
+//!     &[OURS],
+//!     |a: &Assessment, t: &mut Trace| {
+//!         let months = a.case().history.months_since_last_procedure.get();
+//!         t.compare("months_since_last_procedure", months, Cmp::Le, 12)
+//!     },
+//! );
+//! let screen = RuleSet::new("advanced-screen", "0.1.0", vec![
+//!     Rule::new("S1", advanced().and(fit_for_systemic()), "systemic therapy",
+//!         "advanced and fit", &[BCLC_2022]),
+//!     Rule::new("S2", advanced().and(fit_for_systemic().not()), "best supportive care",
+//!         "advanced and not fit", &[BCLC_2022]),
+//!     Rule::new("S3", advanced().not().and(&early), "early recurrence: study arm",
+//!         "not advanced, recurred early", &[OURS]),
+//!     Rule::new("S4", advanced().not().and(early.not()), "late recurrence: standard care",
+//!         "not advanced, recurred late", &[OURS]),
+//! ])?;
+//!
+//! // Exactly one rule matches every combination of the predicates' truth values.
+//! for mask in 0..1u64 << screen.leaves().len() {
+//!     assert_eq!(screen.matches_for_mask(mask).count(), 1);
+//! }
+//! let json = std::fs::read_to_string("examples/cases/r3_lung_metastases_fit.json")?;
+//! let a = Assessment::new(&Case::from_json(&json)?, &Policy::default())?;
+//! assert_eq!(screen.decide(&a)?.id(), "S1");
+//! // The same rule set, as a table for review.
+//! let md = hcc_pathways::table::render_markdown(&screen);
+//! assert!(md.contains("| S3 | `¬advanced ∧ early_recurrence_12m` |"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! `examples/custom_rules.rs` builds a full variant of the pathway rules this way, and
+//! `examples/cohort.rs` compares two policies over a JSON Lines cohort (a synthetic cohort of
+//! 1,000 cases is bundled).
+//!
+//! ## JSON
+//!
+//! With the default `json` feature, [`Case::from_json`] and [`Policy::from_json`] read JSON
+//! with unknown fields denied, and [`Recommendation::to_json`] writes the recommendation.
+//! Quantities carry their unit (`{"value": 0.8, "unit": "mg_dl"}`); the bundled
+//! `examples/cases/` show a complete case for each pathway rule.
+//!
+//! ## Features
+//!
+//! | feature | default | what it gives | what it costs |
+//! |---|---|---|---|
+//! | `json` | yes | `Case::from_json`, `Policy::from_json`, `Recommendation::to_json`, field paths in errors | serde, serde_json, serde_path_to_error |
+//! | `serde` | yes (via `json`) | `Serialize`/`Deserialize` for every public data type | serde |
+//! | `schemars` | no | `JsonSchema` for the case, policy and recommendation | schemars |
+//!
+//! Without default features the library is the typed model, scores, engine and rules.
+//!
+//! ## The decision table and the design
+//!
+//! The repository's `docs/decision-table.md` is the pathway rule table, its predicates, the
+//! policy thresholds and every source, rendered from the code by [`table::decision_table`]
+//! (`cargo run --example decision_table -- --write`); a test fails when it is stale.
+//! `DESIGN.md` explains why the hit policy is UNIQUE and checked for completeness, why the
+//! library is pure and synchronous, why rules are Rust values and not a text language, how
+//! units and unknown facts are modelled, and how clinical content is versioned.
 //!
 //! ## How it is built
 //! - [`engine`]: a small generic rules engine — named [`engine::Predicate`]s combined with
@@ -29,8 +140,11 @@
 //! - [`policy`]: every threshold, with defaults and sources.
 //! - [`predicates`], [`rules`]: the clinical predicates (spec §3) and the pathway table (§4).
 //! - [`recommendation`]: the output.
+//! - [`table`]: decision tables rendered from rule sets.
+//! - [`sources`]: every publication cited, by stable key.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![warn(clippy::missing_errors_doc)]
 
 pub mod assessment;
 pub mod case;
@@ -120,3 +234,8 @@ pub fn classify(case: &Case, policy: &Policy) -> Result<Classification, Error> {
         rule: rule.id(),
     })
 }
+
+// The README's Rust examples are compiled and run as doc tests, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

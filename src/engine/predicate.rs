@@ -56,6 +56,14 @@ impl<C> fmt::Debug for Predicate<C> {
 impl<C> Predicate<C> {
     /// Makes a predicate. It must cite at least one source: a predicate without one does not
     /// compile (`N` must be above zero).
+    ///
+    /// # Errors
+    /// None at run time. An empty source list is rejected when the program is compiled:
+    ///
+    /// ```compile_fail
+    /// use hcc_pathways::engine::{Predicate, Trace};
+    /// let p = Predicate::new("p", "unsourced", &[], |x: &i32, _: &mut Trace| *x > 0);
+    /// ```
     pub fn new<const N: usize>(
         id: &'static str,
         description: &'static str,

@@ -54,6 +54,14 @@ impl<C, D: fmt::Debug> fmt::Debug for Rule<C, D> {
 
 impl<C, D> Rule<C, D> {
     /// Makes a rule. It must cite at least one source: a rule without one does not compile.
+    ///
+    /// # Errors
+    /// None at run time. An empty source list is rejected when the program is compiled:
+    ///
+    /// ```compile_fail
+    /// use hcc_pathways::engine::{Expr, Rule};
+    /// let unsourced: Rule<i32, &str> = Rule::new("X1", Expr::True, "anything", "no reason", &[]);
+    /// ```
     pub fn new<const N: usize>(
         id: &'static str,
         when: impl Into<Expr<C>>,
