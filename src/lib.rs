@@ -29,6 +29,8 @@
 //! - [`policy`]: every threshold, with defaults and sources.
 //! - [`predicates`], [`rules`]: the clinical predicates (spec §3) and the pathway table (§4).
 //! - [`recommendation`]: the output.
+//! - `schema` (feature `schemars`): the JSON Schemas of the case, the policy and the
+//!   recommendation, the contract for services.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -41,6 +43,8 @@ pub mod predicates;
 pub mod quantity;
 pub mod recommendation;
 pub mod rules;
+#[cfg(feature = "schemars")]
+pub mod schema;
 pub mod scores;
 pub mod sources;
 

@@ -400,3 +400,4 @@ pub fn example_cases() -> Vec<(String, String)> {
     assert!(!cases.is_empty(), "no example cases in {}", dir.display());
     cases
 }
+pub mod readme;
