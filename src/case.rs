@@ -115,6 +115,13 @@ macro_rules! bit_set {
                     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<$name, A::Error> {
                         let mut set = $name::EMPTY;
                         while let Some(item) = a.next_element::<$elem>()? {
+                            // A set lists each name once (the schema says `uniqueItems`): a
+                            // repeated name is more likely a slip for another than a harmless echo.
+                            if set.contains(item) {
+                                return Err(serde::de::Error::custom(format_args!(
+                                    "`{item}` is listed twice"
+                                )));
+                            }
                             set = set.with(item);
                         }
                         Ok(set)
@@ -131,6 +138,7 @@ macro_rules! bit_set {
             }
             fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
                 schemars::json_schema!({
+                    "description": concat!("A set of `", stringify!($elem), "` names, each listed once."),
                     "type": "array",
                     "items": g.subschema_for::<$elem>(),
                     "uniqueItems": true,
@@ -368,6 +376,7 @@ impl Regimen {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::performance_status))]
 pub struct PerformanceStatus {
     /// ECOG 0–4.
     pub ecog: Ecog,
@@ -386,6 +395,7 @@ pub struct PerformanceStatus {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::liver_function))]
 pub struct LiverFunction {
     /// Child–Pugh score 5–15 as recorded; required unless all five components are given.
     #[cfg_attr(
@@ -430,6 +440,7 @@ pub struct LiverFunction {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::intrahepatic))]
 pub struct Intrahepatic {
     /// Number of nodules (0 only with extrahepatic spread or vascular invasion).
     pub nodules: NoduleCount,
@@ -452,6 +463,7 @@ pub struct Intrahepatic {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::recurrence))]
 pub struct Recurrence {
     /// Disease inside the liver.
     pub intrahepatic: Intrahepatic,
@@ -615,6 +627,7 @@ impl schemars::JsonSchema for RegimenHistory {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::history))]
 pub struct History {
     /// Interventional and surgical procedures received (at least one).
     pub procedures: ProcedureSet,

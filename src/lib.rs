@@ -142,6 +142,8 @@
 //! - [`recommendation`]: the output.
 //! - [`table`]: decision tables rendered from rule sets.
 //! - [`sources`]: every publication cited, by stable key.
+//! - `schema` (feature `schemars`): the JSON Schemas of the case, the policy and the
+//!   recommendation, the contract for services.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::missing_errors_doc)]
@@ -155,6 +157,8 @@ pub mod predicates;
 pub mod quantity;
 pub mod recommendation;
 pub mod rules;
+#[cfg(feature = "schemars")]
+pub mod schema;
 pub mod scores;
 pub mod sources;
 pub mod table;

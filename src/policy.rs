@@ -31,6 +31,8 @@ macro_rules! policy {
                 $(#[doc = $doc])*
                 #[doc = ""]
                 #[doc = concat!("Default ", stringify!($default), "; accepted ", stringify!($min), " to ", stringify!($max), ".")]
+                // The accepted range as JSON Schema bounds (ignored by schemars for the bool).
+                #[cfg_attr(feature = "schemars", schemars(range(min = $min, max = $max)))]
                 pub $field: $t,
             )*
         }

@@ -306,8 +306,6 @@ pub enum AlbuminUnit {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Bilirubin {
     /// The value, above 0: at most 50 mg/dL or 855 µmol/L.
     value: f64,
@@ -397,8 +395,6 @@ impl Bilirubin {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Albumin {
     /// The value, above 0: at most 7 g/dL or 70 g/L.
     value: f64,
@@ -471,6 +467,83 @@ impl Albumin {
         match self.unit {
             AlbuminUnit::GDl => self.value * 10.0,
             AlbuminUnit::GL => self.value,
+        }
+    }
+}
+
+/// JSON Schema of a lab value `{"value": number, "unit": U}`: the value's bounds depend on the
+/// unit, so the schema gives the widest bound and narrows it with `if`/`then` for the other unit.
+#[cfg(feature = "schemars")]
+mod lab_schema {
+    use super::*;
+    use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+
+    fn lab_schema<U: JsonSchema>(
+        g: &mut SchemaGenerator,
+        description: &str,
+        widest_max: f64,
+        narrow_unit: &str,
+        narrow_max: f64,
+    ) -> Schema {
+        let mut unit = g.subschema_for::<U>();
+        unit.insert(
+            "description".into(),
+            "The unit the value was entered in.".into(),
+        );
+        json_schema!({
+            "description": description,
+            "type": "object",
+            "properties": {
+                "value": {
+                    "description": "The value in `unit`: above 0 and at most the unit's maximum.",
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": widest_max,
+                },
+                "unit": unit,
+            },
+            "required": ["value", "unit"],
+            "additionalProperties": false,
+            "if": {
+                "properties": { "unit": { "const": narrow_unit } },
+                "required": ["unit"],
+            },
+            "then": {
+                "properties": { "value": { "maximum": narrow_max } },
+            },
+        })
+    }
+
+    impl JsonSchema for Bilirubin {
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed("Bilirubin")
+        }
+        fn json_schema(g: &mut SchemaGenerator) -> Schema {
+            lab_schema::<BilirubinUnit>(
+                g,
+                "Serum total bilirubin with the unit it was entered in: above 0 and at most \
+                 50 mg/dL (`mg_dl`) or 855 µmol/L (`umol_l`). Child–Pugh points are scored in \
+                 the unit entered.",
+                855.0,
+                "mg_dl",
+                50.0,
+            )
+        }
+    }
+
+    impl JsonSchema for Albumin {
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed("Albumin")
+        }
+        fn json_schema(g: &mut SchemaGenerator) -> Schema {
+            lab_schema::<AlbuminUnit>(
+                g,
+                "Serum albumin with the unit it was entered in: above 0 and at most 7 g/dL \
+                 (`g_dl`) or 70 g/L (`g_l`). Child–Pugh points are scored in the unit entered.",
+                70.0,
+                "g_dl",
+                7.0,
+            )
         }
     }
 }

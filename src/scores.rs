@@ -343,7 +343,8 @@ pub fn bclc_stage(case: &Case, child_pugh: u8) -> BclcStage {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Scores {
-    /// Child–Pugh score used by the rules (recorded or computed).
+    /// Child–Pugh score used by the rules (recorded or computed), 5–15.
+    #[cfg_attr(feature = "schemars", schemars(range(min = 5, max = 15)))]
     pub child_pugh_score: u8,
     /// Child–Pugh class.
     pub child_pugh_class: ChildPughClass,

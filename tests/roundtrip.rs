@@ -1,0 +1,88 @@
+//! JSON round trips of the contract's three documents: value → JSON → value gives the same value,
+//! and JSON → value → JSON gives the same text.
+#![cfg(feature = "json")]
+
+mod json_support;
+
+use hcc_pathways::{recommend, recommend_with, Case, Policy, Recommendation};
+use proptest::prelude::*;
+use serde_json::Value;
+
+use json_support::{example_cases, valid_case, valid_policy};
+
+fn policy_json(p: &Policy) -> String {
+    serde_json::to_string_pretty(p).unwrap()
+}
+
+#[test]
+fn example_cases_round_trip() {
+    for (name, text) in example_cases() {
+        let case = Case::from_json(&text).unwrap();
+        let again = case.to_json();
+        // Same document (the files may be formatted by hand) ...
+        let original: Value = serde_json::from_str(&text).unwrap();
+        let written: Value = serde_json::from_str(&again).unwrap();
+        assert_eq!(original, written, "{name}");
+        // ... and the same value.
+        assert_eq!(Case::from_json(&again).unwrap(), case, "{name}");
+
+        let rec = recommend(&case).unwrap();
+        let rec_json = rec.to_json();
+        let parsed: Recommendation = serde_json::from_str(&rec_json).unwrap();
+        assert_eq!(parsed, rec, "{name}");
+        assert_eq!(parsed.to_json(), rec_json, "{name}");
+    }
+}
+
+#[test]
+fn floats_round_trip_exactly() {
+    // Found by `case_round_trips`: serde_json's default float parser may be off by one unit in
+    // the last place; the `float_roundtrip` feature makes parsing exact.
+    let x = 4_138_990.025_377_748_5_f64;
+    let text = serde_json::to_string(&x).unwrap();
+    assert_eq!(
+        serde_json::from_str::<f64>(&text).unwrap().to_bits(),
+        x.to_bits()
+    );
+}
+
+#[test]
+fn partial_policy_round_trips_to_the_full_policy() {
+    let p = Policy::from_json(r#"{"systemic_max_child_pugh": 7}"#).unwrap();
+    let full = policy_json(&p);
+    assert_eq!(Policy::from_json(&full).unwrap(), p);
+    assert_eq!(policy_json(&Policy::from_json(&full).unwrap()), full);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn case_round_trips(case in valid_case()) {
+        let json = case.to_json();
+        let parsed = Case::from_json(&json).unwrap();
+        prop_assert_eq!(parsed, case);
+        prop_assert_eq!(parsed.to_json(), json);
+    }
+
+    #[test]
+    fn policy_round_trips(policy in valid_policy()) {
+        let json = policy_json(&policy);
+        let parsed = Policy::from_json(&json).unwrap();
+        prop_assert_eq!(parsed, policy);
+        prop_assert_eq!(policy_json(&parsed), json);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn recommendation_round_trips(case in valid_case(), policy in valid_policy()) {
+        let rec = recommend_with(&case, &policy).unwrap();
+        let json = rec.to_json();
+        let parsed: Recommendation = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&parsed, &rec);
+        prop_assert_eq!(parsed.to_json(), json);
+    }
+}

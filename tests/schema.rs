@@ -1,0 +1,858 @@
+//! The JSON contract: the committed schemas match the types, a real validator (the `jsonschema`
+//! crate) accepts every bundled case and every recommendation, and the schema and the library
+//! agree on invalid documents wherever the schema can express the constraint.
+#![cfg(feature = "schemars")]
+
+mod json_support;
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use hcc_pathways::schema::{check_dir, Document, REGENERATE_COMMAND, SCHEMA_DIR};
+use hcc_pathways::{recommend, recommend_with, Case, Policy, Reason};
+use jsonschema::Validator;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use json_support::{computed_child_pugh, example_cases, loose_case, valid_case, valid_policy};
+
+fn committed(doc: Document) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(SCHEMA_DIR)
+        .join(doc.file_name());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e}; regenerate with `{REGENERATE_COMMAND}`",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap()
+}
+
+fn validator(doc: Document) -> Validator {
+    jsonschema::draft202012::new(&committed(doc))
+        .unwrap_or_else(|e| panic!("the {doc} schema does not compile: {e}"))
+}
+
+static CASE: LazyLock<Validator> = LazyLock::new(|| validator(Document::Case));
+static POLICY: LazyLock<Validator> = LazyLock::new(|| validator(Document::Policy));
+static RECOMMENDATION: LazyLock<Validator> = LazyLock::new(|| validator(Document::Recommendation));
+
+/// The validator's messages for a document, empty when it is valid.
+fn errors(v: &Validator, doc: &Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
+}
+
+fn base_case() -> Value {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/cases/r4_portal_vein_child_pugh_8.json"),
+    )
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Sets (or, with `None`, removes) the value at a `/`-separated path.
+fn edit(mut doc: Value, path: &str, value: Option<Value>) -> Value {
+    let (parent, key) = path.rsplit_once('/').unwrap_or(("", path));
+    let target = if parent.is_empty() {
+        &mut doc
+    } else {
+        doc.pointer_mut(&format!("/{parent}"))
+            .unwrap_or_else(|| panic!("no {parent} in the document"))
+    };
+    let obj = target.as_object_mut().expect("an object");
+    match value {
+        Some(v) => obj.insert(key.to_owned(), v),
+        None => obj.remove(key),
+    };
+    doc
+}
+
+// ---------------------------------------------------------------------------------------------
+// Committed schemas
+
+#[test]
+fn committed_schemas_match_the_types() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(SCHEMA_DIR);
+    let stale = check_dir(&dir);
+    let list: Vec<String> = stale.iter().map(ToString::to_string).collect();
+    assert!(
+        stale.is_empty(),
+        "the committed JSON Schemas are stale:\n  {}\nregenerate them with:\n  {REGENERATE_COMMAND}\n\
+         then review the diff and bump SCHEMA_VERSION (src/schema.rs) as the README section \"JSON contract\" says",
+        list.join("\n  ")
+    );
+}
+
+#[test]
+fn readme_example_is_current_and_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let blocks = json_support::readme::blocks(root).unwrap();
+    let rendered = json_support::readme::render(&readme, &blocks).unwrap();
+    assert!(
+        rendered == readme,
+        "the README's JSON contract example is stale; regenerate it with:\n  {REGENERATE_COMMAND}"
+    );
+    let [(_, case), (_, rec)] = &blocks[..] else {
+        panic!("two blocks: case and recommendation");
+    };
+    let case: Value = serde_json::from_str(case).unwrap();
+    let rec: Value = serde_json::from_str(rec).unwrap();
+    assert!(CASE.is_valid(&case), "{:?}", errors(&CASE, &case));
+    assert!(
+        RECOMMENDATION.is_valid(&rec),
+        "{:?}",
+        errors(&RECOMMENDATION, &rec)
+    );
+}
+
+#[test]
+fn schemas_are_valid_draft_2020_12_with_id_and_version() {
+    for doc in Document::ALL {
+        let schema = committed(doc);
+        if let Err(e) = jsonschema::draft202012::meta::validate(&schema) {
+            panic!("{doc}: not a valid 2020-12 schema: {e}");
+        }
+        assert_eq!(schema["$id"], doc.id(), "{doc}");
+        assert_eq!(
+            schema["x-schema-version"],
+            hcc_pathways::schema::SCHEMA_VERSION,
+            "{doc}"
+        );
+        assert!(doc.file_name().contains(doc.name()));
+    }
+}
+
+/// Every object schema (the root and each `$defs` entry) of a document.
+fn object_schemas(schema: &Value) -> Vec<(String, &Value)> {
+    let mut out = vec![("(root)".to_owned(), schema)];
+    if let Some(defs) = schema["$defs"].as_object() {
+        out.extend(defs.iter().map(|(k, v)| (k.clone(), v)));
+    }
+    out.retain(|(_, s)| s["type"] == "object");
+    out
+}
+
+#[test]
+fn every_object_denies_unknown_fields_and_every_field_is_described() {
+    // Every struct of the contract has `#[serde(deny_unknown_fields)]` (or a hand-written
+    // deserializer that denies them): its schema must say `additionalProperties: false`.
+    for doc in Document::ALL {
+        let schema = committed(doc);
+        for (name, s) in object_schemas(&schema) {
+            assert_eq!(
+                s["additionalProperties"],
+                json!(false),
+                "{doc}: {name} does not deny unknown fields"
+            );
+            let props = s["properties"].as_object().unwrap();
+            for (field, p) in props {
+                let described = p["description"].as_str().is_some_and(|d| !d.is_empty());
+                assert!(described, "{doc}: {name}.{field} has no description");
+            }
+            assert!(
+                s["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{doc}: {name} has no description"
+            );
+        }
+    }
+}
+
+#[test]
+fn optional_input_fields_are_not_required() {
+    // In the inputs, a field that may be null (an `Option` with a serde default) or has a
+    // default (every policy field) must not be listed as required.
+    for doc in [Document::Case, Document::Policy] {
+        let schema = committed(doc);
+        for (name, s) in object_schemas(&schema) {
+            let required: Vec<&str> = s["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            for (field, p) in s["properties"].as_object().unwrap() {
+                let nullable = p.to_string().contains(r#""null""#);
+                let has_default = p.get("default").is_some();
+                if nullable || has_default {
+                    assert!(
+                        !required.contains(&field.as_str()),
+                        "{doc}: {name}.{field} is optional but required"
+                    );
+                }
+            }
+        }
+    }
+    assert!(committed(Document::Policy).get("required").is_none());
+}
+
+#[test]
+fn policy_schema_states_each_threshold_range_and_default() {
+    let schema = committed(Document::Policy);
+    let props = schema["properties"].as_object().unwrap();
+    let defaults = serde_json::to_value(Policy::default()).unwrap();
+    let thresholds = Policy::default().thresholds();
+    assert_eq!(props.len(), thresholds.len());
+    for t in thresholds {
+        let p = &props[t.name];
+        assert_eq!(p["default"], defaults[t.name], "{}", t.name);
+        if p["type"] == "boolean" {
+            continue;
+        }
+        assert_eq!(p["type"], "integer", "{}", t.name);
+        let (min, max) = (p["minimum"].as_i64(), p["maximum"].as_i64());
+        let (Some(min), Some(max)) = (min, max) else {
+            panic!("{} has no bounds: {p}", t.name);
+        };
+        // The schema's bounds are the library's: the values just outside are rejected by both,
+        // the bounds themselves by neither (except where an ordering between fields, which the
+        // schema cannot express, is broken).
+        for outside in [min - 1, max + 1] {
+            let doc = json!({ t.name: outside });
+            assert!(!POLICY.is_valid(&doc), "schema accepts {doc}");
+            assert!(
+                Policy::from_json(&doc.to_string()).is_err(),
+                "library accepts {doc}"
+            );
+        }
+        for bound in [min, max] {
+            let doc = json!({ t.name: bound });
+            assert!(POLICY.is_valid(&doc), "schema rejects {doc}");
+            match Policy::from_json(&doc.to_string()) {
+                Ok(_) => {}
+                Err(hcc_pathways::Error::Invalid {
+                    reason: Reason::Inconsistent { .. },
+                    ..
+                }) => {}
+                Err(e) => panic!("library rejects {doc}: {e}"),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bundled examples and their recommendations
+
+#[test]
+fn every_example_case_and_its_recommendation_validate() {
+    let cases = example_cases();
+    assert!(cases.len() >= 7, "one example per rule R1–R7");
+    for (name, text) in cases {
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let errs = errors(&CASE, &doc);
+        assert!(errs.is_empty(), "{name} fails the case schema: {errs:#?}");
+
+        let rec = recommend(&Case::from_json(&text).unwrap()).unwrap();
+        let out: Value = serde_json::from_str(&rec.to_json()).unwrap();
+        let errs = errors(&RECOMMENDATION, &out);
+        assert!(
+            errs.is_empty(),
+            "the recommendation for {name} fails the output schema: {errs:#?}"
+        );
+    }
+}
+
+#[test]
+fn default_and_partial_policies_validate() {
+    for doc in [
+        json!({}),
+        serde_json::to_value(Policy::default()).unwrap(),
+        json!({ "systemic_max_child_pugh": 7, "refractory_on_afp_rise": false }),
+    ] {
+        assert!(POLICY.is_valid(&doc), "{doc}: {:?}", errors(&POLICY, &doc));
+        assert!(Policy::from_json(&doc.to_string()).is_ok(), "{doc}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invalid documents: rejected by the schema and by the library
+
+/// Documents both the case schema and `Case::from_json` reject, with the JSON path the library
+/// names. Field-level constraints first, then the cross-field checks of `Case::validate` that
+/// JSON Schema can state (`if`/`then`, `anyOf`).
+fn invalid_cases() -> Vec<(&'static str, Value, &'static str)> {
+    let b = base_case;
+    let no_components = || {
+        json!({ "bilirubin": { "value": 1.0, "unit": "mg_dl" }, "albumin": { "value": 35, "unit": "g_l" },
+                "inr": 1.1, "ascites": "none" })
+    };
+    vec![
+        // Ranges, with the unit in the name.
+        (
+            "ECOG above 4",
+            edit(b(), "performance_status/ecog", Some(json!(5))),
+            "performance_status.ecog",
+        ),
+        (
+            "negative ECOG",
+            edit(b(), "performance_status/ecog", Some(json!(-1))),
+            "performance_status.ecog",
+        ),
+        (
+            "fractional ECOG",
+            edit(b(), "performance_status/ecog", Some(json!(1.5))),
+            "performance_status.ecog",
+        ),
+        (
+            "Child–Pugh 4",
+            edit(b(), "liver_function/child_pugh_score", Some(json!(4))),
+            "liver_function.child_pugh_score",
+        ),
+        (
+            "Child–Pugh 16",
+            edit(b(), "liver_function/child_pugh_score", Some(json!(16))),
+            "liver_function.child_pugh_score",
+        ),
+        (
+            "negative diameter",
+            edit(
+                b(),
+                "recurrence/intrahepatic/largest_diameter_mm",
+                Some(json!(-5)),
+            ),
+            "recurrence.intrahepatic.largest_diameter_mm",
+        ),
+        (
+            "zero diameter",
+            edit(
+                b(),
+                "recurrence/intrahepatic/largest_diameter_mm",
+                Some(json!(0)),
+            ),
+            "recurrence.intrahepatic.largest_diameter_mm",
+        ),
+        (
+            "diameter above 300 mm",
+            edit(
+                b(),
+                "recurrence/intrahepatic/largest_diameter_mm",
+                Some(json!(301)),
+            ),
+            "recurrence.intrahepatic.largest_diameter_mm",
+        ),
+        (
+            "1000 nodules",
+            edit(b(), "recurrence/intrahepatic/nodules", Some(json!(1000))),
+            "recurrence.intrahepatic.nodules",
+        ),
+        (
+            "nodules as a string",
+            edit(b(), "recurrence/intrahepatic/nodules", Some(json!("3"))),
+            "recurrence.intrahepatic.nodules",
+        ),
+        (
+            "negative AFP",
+            edit(b(), "recurrence/afp_ng_ml", Some(json!(-1.0))),
+            "recurrence.afp_ng_ml",
+        ),
+        (
+            "AFP \"NaN\"",
+            edit(b(), "recurrence/afp_ng_ml", Some(json!("NaN"))),
+            "recurrence.afp_ng_ml",
+        ),
+        (
+            "AFP \"Infinity\"",
+            edit(b(), "recurrence/afp_ng_ml", Some(json!("Infinity"))),
+            "recurrence.afp_ng_ml",
+        ),
+        (
+            "months above 600",
+            edit(b(), "history/months_since_last_procedure", Some(json!(601))),
+            "history.months_since_last_procedure",
+        ),
+        (
+            "TACE counter above 50",
+            edit(b(), "history/tace_insufficient_responses", Some(json!(51))),
+            "history.tace_insufficient_responses",
+        ),
+        (
+            "INR below 0.5",
+            edit(b(), "liver_function/inr", Some(json!(0.4))),
+            "liver_function.inr",
+        ),
+        (
+            "bilirubin 0",
+            edit(
+                b(),
+                "liver_function/bilirubin",
+                Some(json!({"value": 0.0, "unit": "umol_l"})),
+            ),
+            "liver_function.bilirubin",
+        ),
+        (
+            "bilirubin 60 mg/dL (fine in µmol/L)",
+            edit(
+                b(),
+                "liver_function/bilirubin",
+                Some(json!({"value": 60.0, "unit": "mg_dl"})),
+            ),
+            "liver_function.bilirubin",
+        ),
+        (
+            "bilirubin 900 µmol/L",
+            edit(
+                b(),
+                "liver_function/bilirubin",
+                Some(json!({"value": 900.0, "unit": "umol_l"})),
+            ),
+            "liver_function.bilirubin",
+        ),
+        (
+            "albumin 8 g/dL (fine in g/L)",
+            edit(
+                b(),
+                "liver_function/albumin",
+                Some(json!({"value": 8.0, "unit": "g_dl"})),
+            ),
+            "liver_function.albumin",
+        ),
+        (
+            "bilirubin without a unit",
+            edit(b(), "liver_function/bilirubin", Some(json!({"value": 1.0}))),
+            "liver_function.bilirubin.unit",
+        ),
+        (
+            "bilirubin as a bare number",
+            edit(b(), "liver_function/bilirubin", Some(json!(1.0))),
+            "liver_function.bilirubin",
+        ),
+        (
+            "unknown bilirubin unit",
+            edit(
+                b(),
+                "liver_function/bilirubin",
+                Some(json!({"value": 1.0, "unit": "mg_l"})),
+            ),
+            "liver_function.bilirubin.unit",
+        ),
+        (
+            "13 prior regimens",
+            edit(
+                b(),
+                "history/systemic_regimens",
+                Some(json!(vec![json!({"regimen": "sorafenib"}); 13])),
+            ),
+            "history.systemic_regimens",
+        ),
+        // Closed sets.
+        (
+            "unknown goals of care",
+            edit(b(), "goals_of_care", Some(json!("curative"))),
+            "goals_of_care",
+        ),
+        (
+            "unknown extrahepatic site",
+            edit(b(), "recurrence/extrahepatic_sites", Some(json!(["liver"]))),
+            "recurrence.extrahepatic_sites[0]",
+        ),
+        (
+            "unknown procedure",
+            edit(b(), "history/procedures", Some(json!(["sbrt"]))),
+            "history.procedures[0]",
+        ),
+        (
+            "unknown regimen",
+            edit(
+                b(),
+                "history/systemic_regimens",
+                Some(json!([{"regimen": "aspirin"}])),
+            ),
+            "history.systemic_regimens[0].regimen",
+        ),
+        (
+            "wrong case of an enum name",
+            edit(b(), "drug_safety/varices", Some(json!("None_Or_Treated"))),
+            "drug_safety.varices",
+        ),
+        (
+            "a site listed twice",
+            edit(
+                b(),
+                "recurrence/extrahepatic_sites",
+                Some(json!(["lung", "lung"])),
+            ),
+            "recurrence.extrahepatic_sites",
+        ),
+        // Unknown and missing fields, wrong types.
+        (
+            "unknown top-level field",
+            edit(b(), "notes", Some(json!("x"))),
+            "notes",
+        ),
+        (
+            "unknown nested field",
+            edit(b(), "recurrence/intrahepatic/segment", Some(json!(7))),
+            "recurrence.intrahepatic.segment",
+        ),
+        (
+            "unknown field in a lab value",
+            edit(
+                b(),
+                "liver_function/bilirubin",
+                Some(json!({"value": 1.0, "unit": "mg_dl", "ref": 1})),
+            ),
+            "liver_function.bilirubin.ref",
+        ),
+        (
+            "missing goals of care",
+            edit(b(), "goals_of_care", None),
+            "goals_of_care",
+        ),
+        (
+            "missing infiltrative flag",
+            edit(b(), "recurrence/intrahepatic/infiltrative", None),
+            "recurrence.intrahepatic.infiltrative",
+        ),
+        (
+            "null for a required flag",
+            edit(
+                b(),
+                "drug_safety/liver_transplant_recipient",
+                Some(Value::Null),
+            ),
+            "drug_safety.liver_transplant_recipient",
+        ),
+        (
+            "bool as a string",
+            edit(b(), "history/afp_rising_after_tace", Some(json!("false"))),
+            "history.afp_rising_after_tace",
+        ),
+        ("the document is a string", json!("case"), ""),
+        // Cross-field checks of Case::validate that the schema states too.
+        (
+            "ECOG 1 without cancer_related",
+            edit(b(), "performance_status/cancer_related", None),
+            "performance_status.cancer_related",
+        ),
+        (
+            "ECOG 2 with cancer_related null",
+            edit(
+                edit(b(), "performance_status/ecog", Some(json!(2))),
+                "performance_status/cancer_related",
+                Some(Value::Null),
+            ),
+            "performance_status.cancer_related",
+        ),
+        (
+            "neither a Child–Pugh score nor all five components",
+            edit(b(), "liver_function", Some(no_components())),
+            "liver_function.encephalopathy",
+        ),
+        (
+            "diameter without nodules",
+            edit(
+                edit(b(), "recurrence/intrahepatic/nodules", Some(json!(0))),
+                "recurrence/intrahepatic/largest_diameter_mm",
+                Some(json!(20)),
+            ),
+            "recurrence.intrahepatic.largest_diameter_mm",
+        ),
+        (
+            "nodules without a diameter",
+            edit(b(), "recurrence/intrahepatic/largest_diameter_mm", None),
+            "recurrence.intrahepatic.largest_diameter_mm",
+        ),
+        (
+            "infiltrative growth with 0 nodules",
+            edit(
+                edit(
+                    edit(b(), "recurrence/intrahepatic/nodules", Some(json!(0))),
+                    "recurrence/intrahepatic/largest_diameter_mm",
+                    None,
+                ),
+                "recurrence/intrahepatic/infiltrative",
+                Some(json!(true)),
+            ),
+            "recurrence.intrahepatic.infiltrative",
+        ),
+        (
+            "unsafe location with 0 nodules",
+            edit(
+                edit(
+                    edit(b(), "recurrence/intrahepatic/nodules", Some(json!(0))),
+                    "recurrence/intrahepatic/largest_diameter_mm",
+                    None,
+                ),
+                "recurrence/intrahepatic/unsafe_ablation_location",
+                Some(json!(true)),
+            ),
+            "recurrence.intrahepatic.unsafe_ablation_location",
+        ),
+        (
+            "no recurrence at all",
+            edit(
+                edit(
+                    edit(b(), "recurrence/intrahepatic/nodules", Some(json!(0))),
+                    "recurrence/intrahepatic/largest_diameter_mm",
+                    None,
+                ),
+                "recurrence/macrovascular_invasion",
+                Some(json!("none")),
+            ),
+            "recurrence",
+        ),
+        (
+            "no procedure",
+            edit(b(), "history/procedures", Some(json!([]))),
+            "history.procedures",
+        ),
+        (
+            "TACE counter without TACE",
+            edit(
+                edit(b(), "history/procedures", Some(json!(["rfa"]))),
+                "history/tace_intrahepatic_progressions",
+                Some(json!(2)),
+            ),
+            "history.tace_intrahepatic_progressions",
+        ),
+        (
+            "rising AFP after TACE without TACE",
+            edit(
+                edit(b(), "history/procedures", Some(json!(["mwa", "resection"]))),
+                "history/afp_rising_after_tace",
+                Some(json!(true)),
+            ),
+            "history.afp_rising_after_tace",
+        ),
+    ]
+}
+
+#[test]
+fn base_case_is_valid_for_both() {
+    let doc = base_case();
+    assert!(CASE.is_valid(&doc));
+    assert!(Case::from_json(&doc.to_string()).is_ok());
+}
+
+#[test]
+fn invalid_cases_are_rejected_by_the_schema_and_the_library() {
+    let table = invalid_cases();
+    assert!(table.len() >= 40);
+    let mut failures = Vec::new();
+    for (what, doc, field) in table {
+        if CASE.is_valid(&doc) {
+            failures.push(format!("the schema accepts: {what}"));
+        }
+        match Case::from_json(&doc.to_string()) {
+            Ok(_) => failures.push(format!("the library accepts: {what}")),
+            Err(e) if e.field() != Some(field) => failures.push(format!(
+                "{what}: the library names {:?}, not {field:?}: {e}",
+                e.field()
+            )),
+            Err(_) => {}
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Documents the case schema accepts but the library rejects: constraints JSON Schema cannot
+/// state. Each names why.
+#[test]
+fn what_only_the_library_checks() {
+    // Arithmetic across fields: the recorded Child–Pugh score against the one its five
+    // components give (here 5 points, recorded 8).
+    let mismatch = edit(
+        base_case(),
+        "liver_function",
+        Some(json!({
+            "child_pugh_score": 8,
+            "bilirubin": { "value": 1.0, "unit": "mg_dl" },
+            "albumin": { "value": 40.0, "unit": "g_l" },
+            "inr": 1.0, "ascites": "none", "encephalopathy": "none"
+        })),
+    );
+    // JSON Schema reads the parsed value: 1.0 is an integer to it, and of duplicate keys only
+    // the last survives parsing. The library reads the text and rejects both.
+    let float_integer = edit(base_case(), "performance_status/ecog", Some(json!(0.0)));
+    let base = base_case().to_string();
+    let duplicate_key = base.replacen('{', r#"{"goals_of_care": "comfort_focused","#, 1);
+    let duplicate_value: Value = serde_json::from_str(&duplicate_key).unwrap();
+
+    for (what, doc, text, field) in [
+        (
+            "Child–Pugh recorded 8, components give 5",
+            &mismatch,
+            mismatch.to_string(),
+            "liver_function.child_pugh_score",
+        ),
+        (
+            "an integer written as 0.0",
+            &float_integer,
+            float_integer.to_string(),
+            "performance_status.ecog",
+        ),
+        (
+            "a duplicate key",
+            &duplicate_value,
+            duplicate_key.clone(),
+            "",
+        ),
+    ] {
+        assert!(
+            CASE.is_valid(doc),
+            "{what}: the schema now rejects it; move it to invalid_cases: {:?}",
+            errors(&CASE, doc)
+        );
+        let err = Case::from_json(&text).expect_err(what);
+        assert_eq!(err.field(), Some(field), "{what}: {err}");
+    }
+
+    // Policy: orderings between thresholds.
+    for (doc, field) in [
+        (
+            json!({ "pei_max_diameter_mm": 25, "ablation_max_diameter_mm": 20 }),
+            "pei_max_diameter_mm",
+        ),
+        (
+            json!({ "ablation_max_diameter_mm": 40, "combination_max_diameter_mm": 30 }),
+            "ablation_max_diameter_mm",
+        ),
+    ] {
+        assert!(POLICY.is_valid(&doc), "{doc}");
+        let err = Policy::from_json(&doc.to_string()).expect_err("ordering");
+        assert_eq!(err.field(), Some(field));
+        assert!(matches!(
+            err,
+            hcc_pathways::Error::Invalid {
+                reason: Reason::Inconsistent { .. },
+                ..
+            }
+        ));
+    }
+}
+
+/// The one place where the library is more lenient than the schema: serde_json reads a JSON
+/// array in place of an object as the struct's fields in declaration order. The schema rejects
+/// it; services should send objects. (Values read this way are still checked for type, range
+/// and consistency.) When the library stops accepting this, move these to the invalid tables.
+#[test]
+fn the_library_also_reads_arrays_as_objects_the_schema_does_not() {
+    let positional = edit(base_case(), "performance_status", Some(json!([1, true])));
+    assert!(!CASE.is_valid(&positional));
+    let case = Case::from_json(&positional.to_string()).expect("positional struct");
+    assert_eq!(case.performance_status.cancer_related, Some(true));
+
+    let empty = json!([]);
+    assert!(!POLICY.is_valid(&empty));
+    assert_eq!(Policy::from_json(&empty.to_string()), Ok(Policy::default()));
+}
+
+#[test]
+fn invalid_policies_are_rejected_by_both() {
+    for (what, doc) in [
+        ("unknown field", json!({ "systemic_max_child_pug": 7 })),
+        ("string for a number", json!({ "terminal_min_ecog": "3" })),
+        (
+            "number for the bool",
+            json!({ "refractory_on_afp_rise": 1 }),
+        ),
+        ("fraction", json!({ "up_to_seven_limit": 70.5 })),
+        ("null", json!({ "terminal_min_ecog": null })),
+        ("not an object", json!("default")),
+    ] {
+        assert!(!POLICY.is_valid(&doc), "the schema accepts: {what}");
+        assert!(
+            Policy::from_json(&doc.to_string()).is_err(),
+            "the library accepts: {what}"
+        );
+    }
+}
+
+#[test]
+fn invalid_recommendations_are_rejected_by_the_schema() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cases/r3_lung_metastases_fit.json"),
+    )
+    .unwrap();
+    let rec: Value = serde_json::from_str(
+        &recommend(&Case::from_json(&text).unwrap())
+            .unwrap()
+            .to_json(),
+    )
+    .unwrap();
+    assert!(RECOMMENDATION.is_valid(&rec));
+    for (what, doc) in [
+        (
+            "unknown field",
+            edit(rec.clone(), "comment", Some(json!("x"))),
+        ),
+        (
+            "unknown pathway",
+            edit(rec.clone(), "pathway", Some(json!("surgery"))),
+        ),
+        (
+            "missing MDT statement",
+            edit(rec.clone(), "mdt_statement", None),
+        ),
+        (
+            "missing rule-set version",
+            edit(rec.clone(), "rule_set/version", None),
+        ),
+        (
+            "Child–Pugh 16",
+            edit(rec.clone(), "scores/child_pugh_score", Some(json!(16))),
+        ),
+        (
+            "unknown Child–Pugh class",
+            edit(rec.clone(), "scores/child_pugh_class", Some(json!("D"))),
+        ),
+        (
+            "sources not a list",
+            edit(rec.clone(), "sources", Some(json!("BCLC-2022"))),
+        ),
+    ] {
+        assert!(!RECOMMENDATION.is_valid(&doc), "the schema accepts: {what}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Every valid case validates, and so does its recommendation under any valid policy.
+    #[test]
+    fn valid_cases_and_their_recommendations_validate(case in valid_case(), policy in valid_policy()) {
+        let doc = serde_json::to_value(case).unwrap();
+        let errs = errors(&CASE, &doc);
+        prop_assert!(errs.is_empty(), "{:?}\n{:#}", errs, doc);
+        let policy_doc = serde_json::to_value(policy).unwrap();
+        prop_assert!(POLICY.is_valid(&policy_doc));
+        let rec = recommend_with(&case, &policy).unwrap();
+        let out = serde_json::to_value(&rec).unwrap();
+        let errs = errors(&RECOMMENDATION, &out);
+        prop_assert!(errs.is_empty(), "{:?}", errs);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// On cases whose fields are each in range, the schema accepts exactly the cases the library
+    /// accepts, except a recorded Child–Pugh score that disagrees with its components (which only
+    /// the library can compute).
+    #[test]
+    fn schema_and_library_agree_on_cross_field_facts(case in loose_case()) {
+        let doc = serde_json::to_value(case).unwrap();
+        let schema_ok = CASE.is_valid(&doc);
+        let library = case.validate();
+        let only_child_pugh_mismatch = {
+            let lf = &case.liver_function;
+            let mismatch = matches!(
+                (lf.child_pugh_score, computed_child_pugh(lf)),
+                (Some(r), Some(c)) if r.get() != c
+            );
+            let mut fixed = case;
+            fixed.liver_function.child_pugh_score = None;
+            mismatch && fixed.validate().is_ok()
+        };
+        prop_assert_eq!(
+            schema_ok,
+            library.is_ok() || only_child_pugh_mismatch,
+            "library: {:?}\nschema: {:?}\n{:#}", library, errors(&CASE, &doc), doc
+        );
+    }
+}
