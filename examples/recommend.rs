@@ -1,4 +1,7 @@
-//! Reads a case (JSON) from a file or stdin and prints the recommendation.
+//! Reads a case (JSON) from a file or stdin and prints the recommendation: the pathway and why,
+//! the options in order (procedure, regimens by line of therapy, best supportive care), the
+//! regimens left out and why, the cautions and the considerations. `--json` prints the same as
+//! JSON.
 //!
 //! ```text
 //! cargo run --example recommend -- examples/cases/r5_single_small_nodule.json

@@ -148,6 +148,8 @@ macro_rules! bit_set {
     };
 }
 
+pub(crate) use bit_set;
+
 wire_enum! {
     /// What the patient wants from care.
     GoalsOfCare {

@@ -139,6 +139,8 @@
 //! - [`scores`]: Child–Pugh, ALBI/mALBI, up-to-seven, Milan, BCLC.
 //! - [`policy`]: every threshold, with defaults and sources.
 //! - [`predicates`], [`rules`]: the clinical predicates (spec §3) and the pathway table (§4).
+//! - [`options`], [`regimens`]: the options inside each pathway (§6–§7) — procedure, regimens by
+//!   line of therapy, best supportive care — with cautions and considerations, all as rules.
 //! - [`recommendation`]: the output.
 //! - [`table`]: decision tables rendered from rule sets.
 //! - [`sources`]: every publication cited, by stable key.
@@ -152,10 +154,12 @@ pub mod assessment;
 pub mod case;
 pub mod engine;
 pub mod error;
+pub mod options;
 pub mod policy;
 pub mod predicates;
 pub mod quantity;
 pub mod recommendation;
+pub mod regimens;
 pub mod rules;
 #[cfg(feature = "schemars")]
 pub mod schema;
@@ -214,7 +218,8 @@ pub fn recommend_with(case: &Case, policy: &Policy) -> Result<Recommendation, Er
     let mask = rules.leaf_mask(&assessment);
     rules.decide_mask(mask)?;
     let index = rules.matches_for_mask(mask).next().unwrap_or(0);
-    Ok(Recommendation::build(rules, &assessment, index))
+    let options = options::report(&assessment, &rules.rules()[index])?;
+    Ok(Recommendation::build(rules, &assessment, index, options))
 }
 
 /// Classifies a case into its pathway without building an explanation. Allocates nothing on

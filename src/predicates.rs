@@ -7,8 +7,12 @@
 use std::sync::LazyLock;
 
 use crate::assessment::Assessment;
-use crate::case::{GoalsOfCare, MacrovascularInvasion};
+use crate::case::{
+    AutoimmuneDisease, ExtrahepaticSite, GoalsOfCare, MacrovascularInvasion, Procedure, Regimen,
+    Varices,
+};
 use crate::engine::{Cmp, Expr, Predicate, Trace};
+use crate::scores::{AlbiGrade, MalbiGrade};
 use crate::sources::*;
 
 macro_rules! clinical_predicate {
@@ -166,9 +170,11 @@ clinical_predicate!(
 
 clinical_predicate!(
     /// Fit for systemic therapy: ECOG ≤ 2 and Child–Pugh ≤ 6 (a policy may admit 7); from the
-    /// third line on, ECOG ≤ 1 and Child–Pugh ≤ 6.
+    /// third line on, ECOG ≤ 1 and Child–Pugh ≤ 6; and at least one regimen of the current line
+    /// of therapy remains permitted (spec §3 and §7: when nothing remains there is no supported
+    /// further line). Evaluating it allocates nothing.
     fit_for_systemic, FIT_FOR_SYSTEMIC, "fit_for_systemic",
-    "ECOG <= systemic_max_ecog (2) and Child-Pugh <= systemic_max_child_pugh (6); after >= 2 regimens ECOG <= 1 and Child-Pugh <= 6",
+    "ECOG <= systemic_max_ecog (2) and Child-Pugh <= systemic_max_child_pugh (6); after >= 2 regimens ECOG <= 1 and Child-Pugh <= 6; and at least one regimen of the current line remains permitted",
     [BCLC_2022, SHARP, ASCO_2024, NCCN_HCC],
     |a, t| {
         let p = a.policy();
@@ -181,9 +187,19 @@ clinical_predicate!(
             let c = t.compare("child_pugh_score", a.child_pugh(), Cmp::Le, p.later_line_max_child_pugh);
             e && c
         };
-        ecog_ok && cp_ok && later_ok
+        let available = regimens_permitted_fact(a, t);
+        ecog_ok && cp_ok && later_ok && available
     }
 );
+
+/// Records the line of therapy and the number of permitted regimens, and returns whether at
+/// least one remains. Shared by `fit_for_systemic` and `regimen_available`.
+fn regimens_permitted_fact(a: &Assessment, t: &mut Trace) -> bool {
+    let line = crate::regimens::line_of_therapy(a);
+    t.note("line_of_therapy", line);
+    let permitted = crate::regimens::permitted_regimens(a).len() as u32;
+    t.compare("regimens_permitted", permitted, Cmp::Ge, 1)
+}
 
 /// `limited_intrahepatic`: not infiltrative, and a single nodule or within up-to-seven
 /// (BCLC 2022; beyond up-to-seven, multinodular disease is TACE-unsuitable, Kudo 2020).
@@ -218,5 +234,413 @@ pub fn all() -> Vec<Predicate<Assessment>> {
         tace_refractory(),
         fit_for_intervention(),
         fit_for_systemic(),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Predicates of the option, caution and consideration rules (spec §6–§7).
+// ---------------------------------------------------------------------------------------------
+
+clinical_predicate!(
+    /// A nodule lies where thermal ablation is unsafe (next to a major vessel, the main bile
+    /// duct, the gallbladder or bowel).
+    unsafe_ablation_location, UNSAFE_ABLATION_LOCATION, "unsafe_ablation_location",
+    "a nodule lies where thermal ablation is unsafe (major vessel, main bile duct, gallbladder, bowel)",
+    [INASL_2019, NCCN_HCC],
+    |a, t| t.flag("unsafe_ablation_location", a.case().recurrence.intrahepatic.unsafe_ablation_location)
+);
+
+clinical_predicate!(
+    /// Small enough for PEI alone: largest ≤ 20 mm (policy `pei_max_diameter_mm`); false when
+    /// the diameter is unknown.
+    pei_size, PEI_SIZE, "pei_size",
+    "largest <= pei_max_diameter_mm (20); false if the diameter is unknown",
+    [INASL_2019],
+    |a, t| match a.case().recurrence.intrahepatic.largest_diameter_mm {
+        Some(d) => t.compare("largest_diameter_mm", d.get(), Cmp::Le, a.policy().pei_max_diameter_mm),
+        None => {
+            t.note("largest_diameter_mm", None::<u16>);
+            false
+        }
+    }
+);
+
+clinical_predicate!(
+    /// Within reach of TACE combined with ablation: 1 to 3 nodules (policy
+    /// `ablation_max_nodules`) with the largest ≤ 50 mm (policy `combination_max_diameter_mm`).
+    combination_size, COMBINATION_SIZE, "combination_size",
+    "1 to ablation_max_nodules (3) nodules, largest <= combination_max_diameter_mm (50)",
+    [PENG_2013, PENG_2012],
+    |a, t| {
+        let ih = &a.case().recurrence.intrahepatic;
+        let p = a.policy();
+        let n = ih.nodules.get();
+        let count_ok = t.compare("nodules", n, Cmp::Le, u16::from(p.ablation_max_nodules)) && n >= 1;
+        let size_ok = match ih.largest_diameter_mm {
+            Some(d) => t.compare("largest_diameter_mm", d.get(), Cmp::Le, p.combination_max_diameter_mm),
+            None => {
+                t.note("largest_diameter_mm", None::<u16>);
+                false
+            }
+        };
+        count_ok && size_ok
+    }
+);
+
+clinical_predicate!(
+    /// One step from TACE refractoriness: TACE or TAE was received and a TACE counter stands at
+    /// its refractoriness threshold − 1 (one more event meets it; the counters are not added
+    /// together).
+    near_tace_refractory, NEAR_TACE_REFRACTORY, "near_tace_refractory",
+    "TACE/TAE received and insufficient responses = threshold - 1 or intrahepatic progressions = threshold - 1",
+    [JSH_2014],
+    |a, t| {
+        let h = &a.case().history;
+        let p = a.policy();
+        let had_tace = h.procedures.contains(Procedure::Tace) || h.procedures.contains(Procedure::Tae);
+        t.note("tace_or_tae_received", had_tace);
+        let by_response = t.compare(
+            "tace_insufficient_responses",
+            h.tace_insufficient_responses.get(),
+            Cmp::Eq,
+            p.refractory_insufficient_responses.saturating_sub(1),
+        );
+        let by_progression = t.compare(
+            "tace_intrahepatic_progressions",
+            h.tace_intrahepatic_progressions.get(),
+            Cmp::Eq,
+            p.refractory_intrahepatic_progressions.saturating_sub(1),
+        );
+        had_tace && (by_response || by_progression)
+    }
+);
+
+clinical_predicate!(
+    /// A single nodule of at least 100 mm (policy `tace_caution_diameter_mm`): EASL's relative
+    /// contraindication to TACE.
+    large_single_nodule, LARGE_SINGLE_NODULE, "large_single_nodule",
+    "exactly one nodule and largest >= tace_caution_diameter_mm (100)",
+    [EASL_2018],
+    |a, t| {
+        let ih = &a.case().recurrence.intrahepatic;
+        let single = t.compare("nodules", ih.nodules.get(), Cmp::Eq, 1);
+        let large = match ih.largest_diameter_mm {
+            Some(d) => t.compare("largest_diameter_mm", d.get(), Cmp::Ge, a.policy().tace_caution_diameter_mm),
+            None => {
+                t.note("largest_diameter_mm", None::<u16>);
+                false
+            }
+        };
+        single && large
+    }
+);
+
+clinical_predicate!(
+    /// ALBI grade 3 or modified ALBI 2b: risk of hepatic decompensation after TACE. False when
+    /// ALBI is unknown (bilirubin or albumin not given).
+    albi_decompensation_risk, ALBI_DECOMPENSATION_RISK, "albi_decompensation_risk",
+    "ALBI grade 3 or mALBI grade 2b; false if ALBI is unknown",
+    [ALBI, MALBI],
+    |a, t| {
+        let s = a.scores();
+        t.note("albi_grade", s.albi_grade);
+        t.note("malbi_grade", s.malbi_grade);
+        s.albi_grade == Some(AlbiGrade::G3) || s.malbi_grade == Some(MalbiGrade::G2b)
+    }
+);
+
+clinical_predicate!(
+    /// The patient is a liver-transplant recipient (checkpoint inhibitors risk graft rejection).
+    liver_transplant_recipient, LIVER_TRANSPLANT_RECIPIENT, "liver_transplant_recipient",
+    "the patient is a liver-transplant recipient",
+    [AASLD_2023, LT_ICI],
+    |a, t| t.flag("liver_transplant_recipient", a.case().drug_safety.liver_transplant_recipient)
+);
+
+clinical_predicate!(
+    /// Active autoimmune disease needing systemic treatment (IMbrave150 exclusion).
+    active_autoimmune_disease, ACTIVE_AUTOIMMUNE_DISEASE, "active_autoimmune_disease",
+    "active autoimmune disease needing systemic treatment",
+    [IMBRAVE150, ASCO_2024],
+    |a, t| {
+        let d = a.case().drug_safety.autoimmune_disease;
+        t.note("autoimmune_disease", d);
+        d == AutoimmuneDisease::ActiveOnSystemicTreatment
+    }
+);
+
+clinical_predicate!(
+    /// Previously documented, inactive autoimmune disease (a caution on checkpoint inhibitors).
+    inactive_autoimmune_disease, INACTIVE_AUTOIMMUNE_DISEASE, "inactive_autoimmune_disease",
+    "previously documented, inactive autoimmune disease",
+    [ASCO_2024],
+    |a, t| {
+        let d = a.case().drug_safety.autoimmune_disease;
+        t.note("autoimmune_disease", d);
+        d == AutoimmuneDisease::Inactive
+    }
+);
+
+clinical_predicate!(
+    /// Oesophageal varices not screened by endoscopy in the last 6 months.
+    varices_not_screened, VARICES_NOT_SCREENED, "varices_not_screened",
+    "oesophageal varices not screened in the last 6 months",
+    [IMBRAVE150, ASCO_2024],
+    |a, t| {
+        let v = a.case().drug_safety.varices;
+        t.note("varices", v);
+        v == Varices::NotScreened
+    }
+);
+
+clinical_predicate!(
+    /// Untreated high-risk varices or variceal bleeding in the last 6 months.
+    high_risk_varices, HIGH_RISK_VARICES, "high_risk_varices",
+    "untreated high-risk varices or variceal bleeding in the last 6 months",
+    [IMBRAVE150, ASCO_2024],
+    |a, t| {
+        let v = a.case().drug_safety.varices;
+        t.note("varices", v);
+        matches!(v, Varices::UntreatedHighRisk | Varices::RecentBleeding)
+    }
+);
+
+clinical_predicate!(
+    /// Brain metastases (a caution before bevacizumab).
+    brain_metastases, BRAIN_METASTASES, "brain_metastases",
+    "extrahepatic spread to the brain",
+    [IMBRAVE150],
+    |a, t| t.flag(
+        "brain_metastases",
+        a.case().recurrence.extrahepatic_sites.contains(ExtrahepaticSite::Brain)
+    )
+);
+
+clinical_predicate!(
+    /// Invasion of the main portal vein (excluded from REFLECT: a caution on lenvatinib).
+    main_portal_vein_invasion, MAIN_PORTAL_VEIN_INVASION, "main_portal_vein_invasion",
+    "macrovascular invasion of the main portal vein",
+    [REFLECT],
+    |a, t| {
+        let m = a.case().recurrence.macrovascular_invasion;
+        t.note("macrovascular_invasion", m);
+        m == MacrovascularInvasion::MainPortalVein
+    }
+);
+
+clinical_predicate!(
+    /// ECOG 2: systemic trial evidence is limited to ECOG 0–1.
+    ecog_2, ECOG_2, "ecog_2",
+    "ECOG performance status 2",
+    [ECOG, SHARP, ASCO_2024],
+    |a, t| t.compare("ecog", a.ecog(), Cmp::Eq, 2)
+);
+
+clinical_predicate!(
+    /// Child–Pugh 7 (class B7): systemic trials enrolled class A; a policy may admit B7
+    /// (NCCN category 2A).
+    child_pugh_7, CHILD_PUGH_7, "child_pugh_7",
+    "Child-Pugh score 7",
+    [NCCN_HCC, CHILD_PUGH],
+    |a, t| t.compare("child_pugh_score", a.child_pugh(), Cmp::Eq, 7)
+);
+
+clinical_predicate!(
+    /// AFP not measured.
+    afp_unknown, AFP_UNKNOWN, "afp_unknown",
+    "serum AFP not recorded",
+    [REACH_2],
+    |a, t| {
+        let afp = a.case().recurrence.afp_ng_ml.map(|v| v.get());
+        t.note("afp_ng_ml", afp);
+        afp.is_none()
+    }
+);
+
+clinical_predicate!(
+    /// Sorafenib was received and whether it was tolerated is not recorded (the most recent
+    /// sorafenib entry counts).
+    sorafenib_tolerance_unknown, SORAFENIB_TOLERANCE_UNKNOWN, "sorafenib_tolerance_unknown",
+    "sorafenib received, tolerance not recorded",
+    [RESORCE],
+    |a, t| {
+        let last = a
+            .case()
+            .history
+            .systemic_regimens
+            .as_slice()
+            .iter()
+            .rev()
+            .find(|p| p.regimen == Regimen::Sorafenib);
+        t.note("sorafenib_received", last.is_some());
+        match last {
+            Some(p) => {
+                t.note("sorafenib_tolerated", p.tolerated);
+                p.tolerated.is_none()
+            }
+            None => false,
+        }
+    }
+);
+
+clinical_predicate!(
+    /// No systemic regimen received yet: first line.
+    no_regimen_received, NO_REGIMEN_RECEIVED, "no_regimen_received",
+    "no systemic regimen received (first line)",
+    [ASCO_2024],
+    |a, t| t.compare("regimens_received", a.regimens_received() as u32, Cmp::Eq, 0)
+);
+
+clinical_predicate!(
+    /// Exactly one systemic regimen received: second line.
+    one_regimen_received, ONE_REGIMEN_RECEIVED, "one_regimen_received",
+    "exactly one systemic regimen received (second line)",
+    [ASCO_2024],
+    |a, t| t.compare("regimens_received", a.regimens_received() as u32, Cmp::Eq, 1)
+);
+
+clinical_predicate!(
+    /// The most recent regimen contains a checkpoint inhibitor.
+    last_regimen_checkpoint_inhibitor, LAST_REGIMEN_CHECKPOINT_INHIBITOR, "last_regimen_checkpoint_inhibitor",
+    "the most recent regimen contains a checkpoint inhibitor",
+    [ASCO_2024],
+    |a, t| {
+        let last = a.case().history.systemic_regimens.last().map(|p| p.regimen);
+        t.note("last_regimen", last);
+        last.is_some_and(Regimen::has_checkpoint_inhibitor)
+    }
+);
+
+clinical_predicate!(
+    /// The most recent regimen is durvalumab + tremelimumab (STRIDE).
+    last_regimen_stride, LAST_REGIMEN_STRIDE, "last_regimen_stride",
+    "the most recent regimen is durvalumab + tremelimumab (STRIDE)",
+    [ASCO_2024, HIMALAYA],
+    |a, t| {
+        let last = a.case().history.systemic_regimens.last().map(|p| p.regimen);
+        t.note("last_regimen", last);
+        last == Some(Regimen::DurvalumabTremelimumab)
+    }
+);
+
+clinical_predicate!(
+    /// The most recent regimen is sorafenib or lenvatinib.
+    last_regimen_sorafenib_or_lenvatinib, LAST_REGIMEN_SORAFENIB_OR_LENVATINIB, "last_regimen_sorafenib_or_lenvatinib",
+    "the most recent regimen is sorafenib or lenvatinib",
+    [ASCO_2024],
+    |a, t| {
+        let last = a.case().history.systemic_regimens.last().map(|p| p.regimen);
+        t.note("last_regimen", last);
+        matches!(last, Some(Regimen::Sorafenib | Regimen::Lenvatinib))
+    }
+);
+
+clinical_predicate!(
+    /// At least one regimen of the current line of therapy remains permitted (not received,
+    /// not contraindicated, and from the third line on adding a mechanism class not yet used).
+    regimen_available, REGIMEN_AVAILABLE, "regimen_available",
+    "at least one regimen of the current line of therapy remains permitted",
+    [ASCO_2024],
+    |a, t| regimens_permitted_fact(a, t)
+);
+
+clinical_predicate!(
+    /// Within the Milan criteria (Mazzaferro 1996).
+    within_milan, WITHIN_MILAN, "within_milan",
+    "within the Milan criteria",
+    [MILAN],
+    |a, t| t.flag("within_milan", a.scores().within_milan)
+);
+
+clinical_predicate!(
+    /// Performance status allows referral for liver-transplant evaluation: ECOG ≤ 2 (policy
+    /// `transplant_max_ecog`).
+    transplant_performance, TRANSPLANT_PERFORMANCE, "transplant_performance",
+    "ECOG <= transplant_max_ecog (2)",
+    [MILAN, BCLC_2022],
+    |a, t| t.compare("ecog", a.ecog(), Cmp::Le, a.policy().transplant_max_ecog)
+);
+
+clinical_predicate!(
+    /// Liver function allows surgical evaluation for repeat resection: Child–Pugh ≤ 6 (policy
+    /// `resection_max_child_pugh`).
+    resection_liver_function, RESECTION_LIVER_FUNCTION, "resection_liver_function",
+    "Child-Pugh <= resection_max_child_pugh (6)",
+    [BCLC_2022, EASL_2018],
+    |a, t| t.compare("child_pugh_score", a.child_pugh(), Cmp::Le, a.policy().resection_max_child_pugh)
+);
+
+clinical_predicate!(
+    /// HBsAg positive (antiviral prophylaxis). False when not tested.
+    hbsag_positive, HBSAG_POSITIVE, "hbsag_positive",
+    "HBsAg positive; false if not tested",
+    [AASLD_2023, EASL_2018],
+    |a, t| {
+        let h = a.case().drug_safety.hbsag_positive;
+        t.note("hbsag_positive", h);
+        h == Some(true)
+    }
+);
+
+clinical_predicate!(
+    /// Early recurrence: at most 24 months (policy `early_recurrence_max_months`) from the last
+    /// procedure to this recurrence, a sign of aggressive biology.
+    early_recurrence, EARLY_RECURRENCE, "early_recurrence",
+    "months from the last procedure <= early_recurrence_max_months (24)",
+    [BCLC_2022],
+    |a, t| t.compare(
+        "months_since_last_procedure",
+        a.case().history.months_since_last_procedure.get(),
+        Cmp::Le,
+        a.policy().early_recurrence_max_months
+    )
+);
+
+/// `multinodular_beyond_up_to_seven`: at least two well-defined (not infiltrative) nodules
+/// beyond up-to-seven (the R6 case where BCLC 2022 would still consider TACE, and where TACE
+/// with systemic therapy is an option for MDT or trial consideration).
+pub fn multinodular_beyond_up_to_seven() -> Expr<Assessment> {
+    Expr::named(
+        "multinodular_beyond_up_to_seven",
+        "two or more nodules, not infiltrative, beyond up-to-seven",
+        crate::engine::all([
+            single_nodule().not(),
+            infiltrative().not(),
+            up_to_seven().not(),
+        ]),
+    )
+}
+
+/// Every leaf predicate the option, caution and consideration rules add to those of spec §3.
+pub fn option_predicates() -> Vec<Predicate<Assessment>> {
+    vec![
+        unsafe_ablation_location(),
+        pei_size(),
+        combination_size(),
+        near_tace_refractory(),
+        large_single_nodule(),
+        albi_decompensation_risk(),
+        liver_transplant_recipient(),
+        active_autoimmune_disease(),
+        inactive_autoimmune_disease(),
+        varices_not_screened(),
+        high_risk_varices(),
+        brain_metastases(),
+        main_portal_vein_invasion(),
+        ecog_2(),
+        child_pugh_7(),
+        afp_unknown(),
+        sorafenib_tolerance_unknown(),
+        no_regimen_received(),
+        one_regimen_received(),
+        last_regimen_checkpoint_inhibitor(),
+        last_regimen_stride(),
+        last_regimen_sorafenib_or_lenvatinib(),
+        regimen_available(),
+        within_milan(),
+        transplant_performance(),
+        resection_liver_function(),
+        hbsag_positive(),
+        early_recurrence(),
     ]
 }

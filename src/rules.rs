@@ -43,7 +43,7 @@ impl Pathway {
 pub const PATHWAY_RULE_SET_ID: &str = "hcc-recurrence-pathways";
 /// The version of the clinical content; it changes with every clinical change (see
 /// CHANGELOG.md).
-pub const PATHWAY_RULE_SET_VERSION: &str = "0.1.0";
+pub const PATHWAY_RULE_SET_VERSION: &str = "0.2.0";
 
 /// Builds the pathway rule set R1–R7 of spec §4.
 ///

@@ -43,17 +43,50 @@ pub const REGENERATE: &str = "cargo run --example decision_table -- --write";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn render_markdown<C, D: fmt::Display>(rules: &RuleSet<C, D>) -> String {
+    render_markdown_with(rules, Hit::Unique, |d| d.to_string())
+}
+
+/// How the rules of a rendered rule set combine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    /// Exactly one rule matches (the UNIQUE hit policy of [`RuleSet::decide`]).
+    Unique,
+    /// Every matching rule applies ([`RuleSet::all_matching`]): cautions, considerations.
+    Collect,
+}
+
+/// As [`render_markdown`], for any outcome type (rendered by `outcome`) and either way rules
+/// combine.
+///
+/// ```
+/// use hcc_pathways::table::{render_markdown_with, Hit};
+/// let md = render_markdown_with(hcc_pathways::options::consideration_rules(), Hit::Collect, |_| "consider".into());
+/// assert!(md.contains("every matching rule applies"));
+/// ```
+pub fn render_markdown_with<C, D>(
+    rules: &RuleSet<C, D>,
+    hit: Hit,
+    outcome: impl Fn(&D) -> String,
+) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
-    let _ = write_rule_set(&mut out, rules);
+    let _ = write_rule_set(&mut out, rules, hit, &outcome);
     out
 }
 
-fn write_rule_set<C, D: fmt::Display>(out: &mut String, rules: &RuleSet<C, D>) -> fmt::Result {
+fn write_rule_set<C, D>(
+    out: &mut String,
+    rules: &RuleSet<C, D>,
+    hit: Hit,
+    outcome: &dyn Fn(&D) -> String,
+) -> fmt::Result {
+    let policy = match hit {
+        Hit::Unique => "Hit policy UNIQUE: every rule is evaluated and exactly one must match.",
+        Hit::Collect => "Every rule is evaluated and every matching rule applies.",
+    };
     writeln!(
         out,
-        "Rule set `{}`, version {}. Hit policy UNIQUE: every rule is evaluated and exactly one \
-         must match.",
+        "Rule set `{}`, version {}. {policy}",
         rules.id(),
         rules.version()
     )?;
@@ -66,7 +99,7 @@ fn write_rule_set<C, D: fmt::Display>(out: &mut String, rules: &RuleSet<C, D>) -
             "| {} | `{}` | {} | {} | {} |",
             cell(r.id()),
             cell(&r.condition().to_string()),
-            cell(&r.outcome().to_string()),
+            cell(&outcome(r.outcome())),
             cell(r.reason()),
             keys(r.sources())
         )?;
@@ -237,13 +270,69 @@ pub fn decision_table() -> String {
     // Every rule set of the crate, in the order shown. This is the one place where rule sets
     // enter the committed table: the option rule sets (issue 3) are added to this list as
     // further `Section`s built the same way, with `render_markdown` and `cited_sources`.
-    let sections: Vec<Section> = vec![Section {
-        title: "Pathway rules",
-        intro: "Exactly one pathway per case. The outcome is the pathway's wire name: \
-                `repeat_intervention`, `systemic_therapy` or `palliative_care`.",
-        body: render_markdown(pathways),
-        cited: cited_sources(pathways),
-    }];
+    use crate::options::{self, CautionScope, ReasonDetail};
+    let scope = |c: &CautionScope| match c {
+        CautionScope::Case => "caution (case)".to_owned(),
+        CautionScope::Regimens(set) => {
+            let names: Vec<&str> = set.iter().map(|r| r.wire_name()).collect();
+            format!("caution on {}", names.join(", "))
+        }
+    };
+    let detail = |d: &ReasonDetail| match d {
+        ReasonDetail::Prefix => "reason begins with".to_owned(),
+        ReasonDetail::Suffix => "reason ends with".to_owned(),
+    };
+    let sections: Vec<Section> = vec![
+        Section::unique(
+            "Pathway rules",
+            "Exactly one pathway per case. The outcome is the pathway's wire name: \
+             `repeat_intervention`, `systemic_therapy` or `palliative_care`.",
+            pathways,
+        ),
+        Section::unique(
+            "Repeat intervention: procedure",
+            "Within `repeat_intervention`, exactly one procedure (spec §6 lines 1–5; a refractory \
+             case is never offered a line containing TACE).",
+            options::modality_rules(),
+        ),
+        Section::unique(
+            "Systemic therapy: line of therapy",
+            "Within `systemic_therapy`, exactly one line of therapy, which fixes the ordered \
+             regimen candidates (spec §7); contraindicated or already received regimens are then \
+             omitted, each with its reason.",
+            crate::regimens::line_rules(),
+        ),
+        Section::unique(
+            "Palliative care: supportive care",
+            "Within `palliative_care`, best supportive care with the reason of the deciding rule.",
+            options::palliative_rules(),
+        ),
+        Section::collect(
+            "Additional options",
+            "Options the MDT may weigh besides the main ones; every matching rule applies.",
+            options::additional_option_rules(),
+            &|d| d.to_string(),
+        ),
+        Section::collect(
+            "Cautions",
+            "Every matching caution applies; a caution on regimens is shown only when one of \
+             them is offered.",
+            options::caution_rules(),
+            &scope,
+        ),
+        Section::collect(
+            "Considerations",
+            "Cross-cutting considerations (spec §6); every matching rule applies.",
+            options::consideration_rules(),
+            &|_| "consideration".to_owned(),
+        ),
+        Section::collect(
+            "Reason details",
+            "Details added to the deciding pathway rule's reason (spec §4).",
+            options::reason_detail_rules(),
+            &detail,
+        ),
+    ];
 
     let policy = Policy::default();
     let mut cited: Vec<Source> = Vec::new();
@@ -272,9 +361,10 @@ pub fn decision_table() -> String {
     );
     out.push_str("How to read it:\n\n");
     out.push_str(
-        "- Each rule set uses the UNIQUE hit policy: every rule is evaluated, and exactly one \
-         must match a valid case. Zero or several matches is an error naming the rules, never \
-         a guess, so the order of the rows carries no meaning.\n",
+        "- Pathway, procedure, line-of-therapy and supportive-care rule sets use the UNIQUE hit \
+         policy: every rule is evaluated, and exactly one must match a valid case. Zero or several matches is an error naming \
+         the rules, never a guess, so the order of the rows carries no meaning. In the other \
+         rule sets every matching rule applies.\n",
     );
     out.push_str(
         "- Conditions are written with `¬` (not), `∧` (and) and `∨` (or) over the predicates \
@@ -327,6 +417,35 @@ struct Section {
     intro: &'static str,
     body: String,
     cited: Vec<Source>,
+}
+
+impl Section {
+    fn unique<C, D: fmt::Display>(
+        title: &'static str,
+        intro: &'static str,
+        rules: &RuleSet<C, D>,
+    ) -> Self {
+        Section {
+            title,
+            intro,
+            body: render_markdown(rules),
+            cited: cited_sources(rules),
+        }
+    }
+
+    fn collect<C, D>(
+        title: &'static str,
+        intro: &'static str,
+        rules: &RuleSet<C, D>,
+        outcome: &dyn Fn(&D) -> String,
+    ) -> Self {
+        Section {
+            title,
+            intro,
+            body: render_markdown_with(rules, Hit::Collect, outcome),
+            cited: cited_sources(rules),
+        }
+    }
 }
 
 /// Escapes a table cell: a `|` would end it, a newline would end the row.

@@ -405,6 +405,32 @@ impl<C, D> RuleSet<C, D> {
         self.decide_mask(self.leaf_mask(ctx))
     }
 
+    /// The COLLECT hit policy: every rule whose condition holds, in table order.
+    ///
+    /// Use it for rule lists where several rules may apply at once (cautions, considerations);
+    /// [`RuleSet::decide`] is the UNIQUE hit policy for choices where exactly one must.
+    ///
+    /// ```
+    /// use hcc_pathways::engine::{Predicate, Rule, RuleSet, Trace};
+    /// use hcc_pathways::sources::Source;
+    ///
+    /// const S: Source = Source::new("DEMO", "Demonstration only");
+    /// let even = Predicate::new("even", "even", &[S], |x: &i32, _: &mut Trace| x % 2 == 0);
+    /// let big = Predicate::new("big", "above 10", &[S], |x: &i32, _: &mut Trace| *x > 10);
+    /// let notes = RuleSet::new("notes", "1.0.0", vec![
+    ///     Rule::new("EVEN", even.expr(), (), "even number", &[S]),
+    ///     Rule::new("BIG", big.expr(), (), "large number", &[S]),
+    /// ])?;
+    /// let ids: Vec<_> = notes.all_matching(&12).map(|r| r.id()).collect();
+    /// assert_eq!(ids, ["EVEN", "BIG"]);
+    /// assert_eq!(notes.all_matching(&3).count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn all_matching(&self, ctx: &C) -> impl Iterator<Item = &Rule<C, D>> + '_ {
+        let mask = self.leaf_mask(ctx);
+        self.matches_for_mask(mask).map(move |i| &self.rules[i])
+    }
+
     /// Evaluates every leaf with a recording trace: each predicate's value and the facts it
     /// read, then each named composite's value.
     pub fn explain(&self, ctx: &C) -> (u64, Vec<PredicateValue>) {
