@@ -29,6 +29,8 @@
 //! - [`policy`]: every threshold, with defaults and sources.
 //! - [`predicates`], [`rules`]: the clinical predicates (spec §3) and the pathway table (§4).
 //! - [`recommendation`]: the output.
+//! - [`engine::check`], [`grid`]: check a rule set for gaps and overlaps over every combination
+//!   of its predicates' truth values, with concrete witness cases from a boundary grid.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -36,6 +38,7 @@ pub mod assessment;
 pub mod case;
 pub mod engine;
 pub mod error;
+pub mod grid;
 pub mod policy;
 pub mod predicates;
 pub mod quantity;
