@@ -15,7 +15,9 @@
 //!
 //! let policy = Policy::default();
 //! let mut grid = Grid::boundaries(&policy);
-//! grid.performance_status.truncate(2); // keep the doctest quick
+//! // Keep the doctest quick: fewer Child–Pugh scores and TACE histories.
+//! grid.liver_function.truncate(3);
+//! grid.tace_history.truncate(2);
 //! let report = check(pathway_rules(), &predicates::implications(&policy), grid.assessments(&policy))?;
 //! assert!(report.is_ok(), "{report}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -68,23 +68,23 @@ impl<'a> Dice<'a> {
         Self { rolls, next: 0 }
     }
 
-    fn roll(&mut self) -> u32 {
+    pub fn roll(&mut self) -> u32 {
         let r = self.rolls.get(self.next).copied().unwrap_or(0);
         self.next += 1;
         r
     }
 
     /// `0..n`.
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         self.roll() as usize % n
     }
 
     /// True with probability `num / den` (shrinks to false).
-    fn chance(&mut self, num: u32, den: u32) -> bool {
+    pub fn chance(&mut self, num: u32, den: u32) -> bool {
         self.roll() % den >= den - num
     }
 
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+    pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
         xs[self.below(xs.len())]
     }
 
