@@ -402,6 +402,27 @@ mod tests {
     }
 
     #[test]
+    fn cases_skips_exactly_the_invalid_combinations() {
+        let mut g = Grid::boundaries(&Policy::default());
+        g.performance_status.truncate(1);
+        g.liver_function.truncate(1);
+        g.tace_history.truncate(1);
+        g.systemic_regimens.truncate(1);
+        g.goals_of_care.truncate(1);
+        // 0 nodules without spread or vascular invasion is the one invalid combination.
+        let invalid = (0..g.len())
+            .filter_map(|i| g.case_at(i))
+            .filter(|c| c.validate().is_err())
+            .count();
+        assert_eq!(invalid, 1);
+        assert_eq!(g.cases().count(), g.len() - 1);
+        assert_eq!(g.assessments(&Policy::default()).count(), g.len() - 1);
+        assert!(!g.is_empty());
+        g.spread.clear();
+        assert!(g.is_empty() && g.cases().next().is_none());
+    }
+
+    #[test]
     fn case_at_decodes_every_axis_and_stops_at_len() {
         let g = Grid::boundaries(&Policy::default());
         let last = g.case_at(g.len() - 1).unwrap();

@@ -177,18 +177,18 @@ pub fn decode_policy(rolls: &PolicyRolls) -> Policy {
 fn bilirubin(x: &mut Dice) -> Bilirubin {
     if x.chance(1, 2) {
         let v = x.float(
-            1e-3,
+            1e-9,
             855.0,
             (3.0, 60.0),
-            &[1e-3, 34.1, 34.2, 34.3, 51.2, 51.3, 51.4, 855.0],
+            &[5e-324, 34.1, 34.2, 34.3, 51.2, 51.3, 51.4, 855.0],
         );
         Bilirubin::from_umol_l(v).unwrap()
     } else {
         let v = x.float(
-            1e-3,
+            1e-9,
             50.0,
             (0.2, 3.5),
-            &[1e-3, 1.99, 2.0, 2.01, 2.99, 3.0, 3.01, 50.0],
+            &[5e-324, 1.99, 2.0, 2.01, 2.99, 3.0, 3.01, 50.0],
         );
         Bilirubin::from_mg_dl(v).unwrap()
     }
@@ -197,18 +197,18 @@ fn bilirubin(x: &mut Dice) -> Bilirubin {
 fn albumin(x: &mut Dice) -> Albumin {
     if x.chance(1, 2) {
         let v = x.float(
-            1e-3,
+            1e-9,
             70.0,
             (25.0, 50.0),
-            &[1e-3, 27.9, 28.0, 28.1, 34.9, 35.0, 35.1, 70.0],
+            &[5e-324, 27.9, 28.0, 28.1, 34.9, 35.0, 35.1, 70.0],
         );
         Albumin::from_g_l(v).unwrap()
     } else {
         let v = x.float(
-            1e-3,
+            1e-9,
             7.0,
             (2.5, 5.0),
-            &[1e-3, 2.79, 2.8, 2.81, 3.49, 3.5, 3.51, 7.0],
+            &[5e-324, 2.79, 2.8, 2.81, 3.49, 3.5, 3.51, 7.0],
         );
         Albumin::from_g_dl(v).unwrap()
     }
@@ -222,56 +222,77 @@ fn liver_function(x: &mut Dice, p: &Policy) -> LiverFunction {
         i64::from(p.later_line_max_child_pugh),
         i64::from(p.resection_max_child_pugh),
     ];
-    match x.below(4) {
-        // A recorded score (mostly class A-B), alone or with bilirubin and albumin for ALBI.
-        mode @ (0 | 1) => {
-            let score = if x.chance(1, 3) {
-                x.int(5, 15, &cuts)
-            } else {
-                x.int(5, 9, &cuts)
-            };
-            let labs = mode == 1;
-            LiverFunction {
-                child_pugh_score: Some(ChildPughScore::new(score).unwrap()),
-                bilirubin: labs.then(|| bilirubin(x)),
-                albumin: labs.then(|| albumin(x)),
-                ..LiverFunction::default()
-            }
-        }
-        // The five components, with or without the agreeing recorded score.
-        _ => {
-            let b = bilirubin(x);
-            let a = albumin(x);
-            let i = Inr::new(x.float(
-                0.5,
-                20.0,
-                (0.8, 2.0),
-                &[0.5, 1.69, 1.7, 1.71, 2.29, 2.3, 2.31, 20.0],
-            ))
-            .unwrap();
-            let asc = x.pick(&[
-                Ascites::None,
-                Ascites::None,
-                Ascites::MildOrControlled,
-                Ascites::ModerateToSevere,
-            ]);
-            let enc = x.pick(&[
-                Encephalopathy::None,
-                Encephalopathy::None,
-                Encephalopathy::Grade1To2,
-                Encephalopathy::Grade3To4,
-            ]);
+    let inr = |x: &mut Dice| {
+        Inr::new(x.float(
+            0.5,
+            20.0,
+            (0.8, 2.0),
+            &[0.5, 1.69, 1.7, 1.71, 2.29, 2.3, 2.31, 20.0],
+        ))
+        .unwrap()
+    };
+    let ascites = |x: &mut Dice| {
+        x.pick(&[
+            Ascites::None,
+            Ascites::None,
+            Ascites::MildOrControlled,
+            Ascites::ModerateToSevere,
+        ])
+    };
+    let encephalopathy = |x: &mut Dice| {
+        x.pick(&[
+            Encephalopathy::None,
+            Encephalopathy::None,
+            Encephalopathy::Grade1To2,
+            Encephalopathy::Grade3To4,
+        ])
+    };
+    if x.chance(1, 2) {
+        // A recorded score (mostly class A-B) with any of the components; when all five are
+        // present the score is the one they give (anything else is invalid).
+        let score = if x.chance(1, 3) {
+            x.int(5, 15, &cuts)
+        } else {
+            x.int(5, 9, &cuts)
+        };
+        let mut lf = LiverFunction {
+            child_pugh_score: Some(ChildPughScore::new(score).unwrap()),
+            bilirubin: x.chance(1, 2).then(|| bilirubin(x)),
+            albumin: x.chance(1, 2).then(|| albumin(x)),
+            inr: x.chance(1, 3).then(|| inr(x)),
+            ascites: x.chance(1, 3).then(|| ascites(x)),
+            encephalopathy: x.chance(1, 3).then(|| encephalopathy(x)),
+        };
+        if let (Some(b), Some(a), Some(i), Some(asc), Some(enc)) = (
+            lf.bilirubin,
+            lf.albumin,
+            lf.inr,
+            lf.ascites,
+            lf.encephalopathy,
+        ) {
             let s = child_pugh_from_components(b, a, i, asc, enc);
-            LiverFunction {
-                child_pugh_score: x
-                    .chance(1, 2)
-                    .then(|| ChildPughScore::new(s.into()).unwrap()),
-                bilirubin: Some(b),
-                albumin: Some(a),
-                inr: Some(i),
-                ascites: Some(asc),
-                encephalopathy: Some(enc),
-            }
+            lf.child_pugh_score = Some(ChildPughScore::new(s.into()).unwrap());
+        }
+        lf
+    } else {
+        // The five components, with or without the agreeing recorded score.
+        let (b, a, i, asc, enc) = (
+            bilirubin(x),
+            albumin(x),
+            inr(x),
+            ascites(x),
+            encephalopathy(x),
+        );
+        let s = child_pugh_from_components(b, a, i, asc, enc);
+        LiverFunction {
+            child_pugh_score: x
+                .chance(1, 2)
+                .then(|| ChildPughScore::new(s.into()).unwrap()),
+            bilirubin: Some(b),
+            albumin: Some(a),
+            inr: Some(i),
+            ascites: Some(asc),
+            encephalopathy: Some(enc),
         }
     }
 }
