@@ -146,6 +146,8 @@
 //! - [`sources`]: every publication cited, by stable key.
 //! - `schema` (feature `schemars`): the JSON Schemas of the case, the policy and the
 //!   recommendation, the contract for services.
+//! - [`engine::check`], [`grid`]: check a rule set for gaps and overlaps over every combination
+//!   of its predicates' truth values, with concrete witness cases from a boundary grid.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::missing_errors_doc)]
@@ -155,6 +157,7 @@ pub mod case;
 pub mod engine;
 pub mod error;
 pub mod options;
+pub mod grid;
 pub mod policy;
 pub mod predicates;
 pub mod quantity;

@@ -644,3 +644,61 @@ pub fn option_predicates() -> Vec<Predicate<Assessment>> {
         early_recurrence(),
     ]
 }
+
+/// The implications between the leaf predicates of this module that hold for every case under
+/// `policy`, for [`engine::check`](crate::engine::check).
+///
+/// Each is included only when `policy`'s thresholds make it true:
+/// - `terminal ⇒ ¬fit_for_intervention` when `terminal_min_ecog ≥ 2` and
+///   `terminal_min_child_pugh > intervention_max_child_pugh` (default: ECOG ≥ 3 or Child–Pugh
+///   ≥ 10 rules out ECOG ≤ 1 with Child–Pugh ≤ 7);
+/// - `terminal ⇒ ¬fit_for_systemic` when `terminal_min_ecog > systemic_max_ecog` and
+///   `terminal_min_child_pugh > systemic_max_child_pugh`;
+/// - `up_to_seven ⇒ ¬infiltrative` always (up-to-seven is false for infiltrative growth);
+/// - `ablation_candidate ∧ ¬infiltrative ⇒ up_to_seven` when `ablation_max_diameter_mm +
+///   10 × ablation_max_nodules ≤ up_to_seven_limit` (default 30 + 30 ≤ 70).
+///
+/// The list is sound (checked against the boundary grid in the tests), not necessarily
+/// complete: [`engine::check`](crate::engine::check) reports combinations no witness realises.
+///
+/// ```
+/// use hcc_pathways::{predicates::implications, Policy};
+/// let text: Vec<String> = implications(&Policy::default()).iter().map(|i| i.to_string()).collect();
+/// assert!(text.contains(&"terminal ⇒ ¬fit_for_intervention".to_string()));
+/// // A policy that calls ECOG 1 terminal drops the first two.
+/// let odd = Policy { terminal_min_ecog: 1, ..Policy::default() };
+/// assert_eq!(implications(&odd).len(), 2);
+/// ```
+pub fn implications(policy: &crate::Policy) -> Vec<crate::engine::Implication> {
+    use crate::engine::Implication;
+    let p = policy;
+    let mut out = Vec::with_capacity(4);
+    if p.terminal_min_ecog >= 2 && p.terminal_min_child_pugh > p.intervention_max_child_pugh {
+        out.push(Implication::new(
+            "terminal",
+            true,
+            "fit_for_intervention",
+            false,
+        ));
+    }
+    if p.terminal_min_ecog > p.systemic_max_ecog
+        && p.terminal_min_child_pugh > p.systemic_max_child_pugh
+    {
+        out.push(Implication::new(
+            "terminal",
+            true,
+            "fit_for_systemic",
+            false,
+        ));
+    }
+    out.push(Implication::new("up_to_seven", true, "infiltrative", false));
+    let ablation_sum =
+        u32::from(p.ablation_max_diameter_mm) + 10 * u32::from(p.ablation_max_nodules);
+    if ablation_sum <= u32::from(p.up_to_seven_limit) {
+        out.push(Implication::all(
+            &[("ablation_candidate", true), ("infiltrative", false)],
+            ("up_to_seven", true),
+        ));
+    }
+    out
+}

@@ -1,0 +1,214 @@
+//! Property tests of issue 4: every valid case under every valid policy maps to exactly one
+//! pathway (part 1), and the clinical safety properties (part 4). 10,000 cases per property.
+
+mod common;
+
+use common::{
+    case_for, config, default_policy_case, exactly_one_rule, localize, policy, policy_and_case,
+};
+use proptest::prelude::*;
+use proptest::test_runner::{TestRng, TestRunner};
+
+use hcc_pathways::case::{
+    ExtrahepaticSite, GoalsOfCare, LiverFunction, MacrovascularInvasion, Procedure, SiteSet,
+};
+use hcc_pathways::quantity::{ChildPughScore, Ecog};
+use hcc_pathways::rules::pathway_rules;
+use hcc_pathways::{classify, recommend_with, Assessment, Case, Pathway, Policy};
+
+fn pathway(case: &Case, policy: &Policy) -> Result<Pathway, TestCaseError> {
+    classify(case, policy)
+        .map(|c| c.pathway)
+        .map_err(|e| TestCaseError::fail(format!("classify failed: {e}")))
+}
+
+#[test]
+fn pathways_are_ordered_by_the_fitness_they_demand() {
+    // The safety properties below compare pathways with this order.
+    assert!(Pathway::PalliativeCare < Pathway::SystemicTherapy);
+    assert!(Pathway::SystemicTherapy < Pathway::RepeatIntervention);
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Part 1: the strategies only produce valid input, exactly one pathway rule matches, and
+    /// `recommend_with` returns that rule and pathway.
+    #[test]
+    fn exactly_one_pathway_rule_matches_and_recommend_returns_it((policy, case) in policy_and_case()) {
+        prop_assert!(policy.validate().is_ok(), "{policy:?}");
+        prop_assert!(case.validate().is_ok(), "{:?}", case.validate());
+        let (rule, outcome) = exactly_one_rule(pathway_rules(), &case, &policy)
+            .map_err(TestCaseError::fail)?;
+        let rec = recommend_with(&case, &policy)
+            .map_err(|e| TestCaseError::fail(format!("recommend_with failed: {e}")))?;
+        prop_assert_eq!(rec.rule.as_ref(), rule);
+        prop_assert_eq!(rec.pathway, outcome);
+    }
+
+    /// Part 4: a worse ECOG, all else equal, never moves a case up the fitness order.
+    #[test]
+    fn worse_ecog_never_moves_up((policy, case) in policy_and_case(), step in 1u8..=4, related in any::<bool>()) {
+        let e = case.performance_status.ecog.get();
+        if e == 4 {
+            return Ok(()); // nothing worse
+        }
+        let worse_ecog = (e + step).min(4);
+        let mut worse = case;
+        worse.performance_status.ecog = Ecog::new(worse_ecog.into()).unwrap();
+        if (1..=2).contains(&worse_ecog) && worse.performance_status.cancer_related.is_none() {
+            worse.performance_status.cancer_related = Some(related);
+        }
+        let (before, after) = (pathway(&case, &policy)?, pathway(&worse, &policy)?);
+        prop_assert!(after <= before, "ECOG {e} -> {worse_ecog}: {before} -> {after}");
+    }
+
+    /// Part 4: a worse Child–Pugh score, all else equal, never moves a case up.
+    #[test]
+    fn worse_child_pugh_never_moves_up((policy, case) in policy_and_case(), step in 1u8..=10) {
+        let a = Assessment::new(&case, &policy).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let s = a.child_pugh();
+        if s == 15 {
+            return Ok(()); // nothing worse
+        }
+        // Record the score (keeping bilirubin and albumin, which do not enter the pathway) so
+        // the two cases differ in the score alone.
+        let with_score = |score: u8| {
+            let lf = &case.liver_function;
+            let mut c = case;
+            c.liver_function = LiverFunction {
+                child_pugh_score: Some(ChildPughScore::new(score.into()).unwrap()),
+                bilirubin: lf.bilirubin,
+                albumin: lf.albumin,
+                ..LiverFunction::default()
+            };
+            c
+        };
+        let worse_score = (s + step).min(15);
+        let before = pathway(&with_score(s), &policy)?;
+        prop_assert_eq!(before, pathway(&case, &policy)?);
+        let after = pathway(&with_score(worse_score), &policy)?;
+        prop_assert!(after <= before, "Child-Pugh {s} -> {worse_score}: {before} -> {after}");
+    }
+
+    /// Part 4: adding extrahepatic spread or vascular invasion never yields repeat intervention.
+    #[test]
+    fn spread_or_vascular_invasion_never_yields_repeat_intervention(
+        (policy, case) in policy_and_case(),
+        mvi in proptest::sample::select(&MacrovascularInvasion::ALL[1..]),
+        site in proptest::sample::select(ExtrahepaticSite::ALL),
+        how in 0u8..3,
+    ) {
+        let mut c = case;
+        let r = &mut c.recurrence;
+        if how != 1 {
+            r.macrovascular_invasion = mvi;
+        }
+        if how != 0 {
+            r.extrahepatic_sites = r.extrahepatic_sites.with(site);
+        }
+        prop_assert_ne!(pathway(&c, &policy)?, Pathway::RepeatIntervention);
+    }
+
+    /// Part 4: comfort-focused care is always palliative care.
+    #[test]
+    fn comfort_focused_is_always_palliative_care((policy, case) in policy_and_case()) {
+        let mut c = case;
+        c.goals_of_care = GoalsOfCare::ComfortFocused;
+        prop_assert_eq!(pathway(&c, &policy)?, Pathway::PalliativeCare);
+    }
+
+    /// Part 4: under the default policy every repeat-intervention case is fit, free of spread,
+    /// and limited (one nodule, or within up-to-seven, never infiltrative); when TACE refractory
+    /// it is an ablation candidate. Checked against the raw case fields, not the predicates.
+    #[test]
+    fn repeat_intervention_is_limited_and_refractory_cases_can_be_ablated(case in default_policy_case()) {
+        let policy = Policy::default();
+        if pathway(&case, &policy)? != Pathway::RepeatIntervention {
+            return Ok(()); // `strategies_reach_every_rule` shows R5 is well sampled
+        }
+        let a = Assessment::new(&case, &policy).unwrap();
+        let r = &case.recurrence;
+        let ih = &r.intrahepatic;
+        let n = u32::from(ih.nodules.get());
+        let d = ih.largest_diameter_mm.map(|d| u32::from(d.get()));
+        prop_assert_eq!(case.goals_of_care, GoalsOfCare::ActiveTreatment);
+        prop_assert_eq!(r.macrovascular_invasion, MacrovascularInvasion::None);
+        prop_assert!(r.extrahepatic_sites.is_empty());
+        prop_assert!(!ih.infiltrative);
+        prop_assert!(n == 1 || d.is_some_and(|d| d + 10 * n <= 70), "n {n}, d {d:?}");
+        prop_assert!(a.child_pugh() <= 7);
+        let ps = &case.performance_status;
+        prop_assert!(ps.ecog.get() == 0 || (ps.ecog.get() == 1 && ps.cancer_related == Some(false)));
+        let h = &case.history;
+        let refractory = h.tace_insufficient_responses.get() >= 2
+            || h.tace_intrahepatic_progressions.get() >= 2
+            || h.afp_rising_after_tace;
+        if refractory {
+            prop_assert!(n <= 3 && d.is_some_and(|d| d <= 30), "refractory: n {n}, d {d:?}");
+        }
+        prop_assert!(!refractory || h.procedures.contains(Procedure::Tace) || h.procedures.contains(Procedure::Tae));
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // TODO(issue 3, options): add here, once the option rules are merged, with `config()` and
+    // the same strategies (`policy_and_case`, `default_policy_case`):
+    // - option rules are total and unique within the chosen pathway: for every case, exactly
+    //   one option rule of the chosen pathway's option rule set matches (a harness function
+    //   like `common::exactly_one_rule`, generic over the option outcome);
+    // - every repeat_intervention case that is TACE refractory is offered no option containing
+    //   TACE (spec §6: R5 admits refractory cases only as ablation candidates);
+    // - no recommended regimen is contraindicated (spec §7: no checkpoint inhibitor for a
+    //   liver-transplant recipient or active autoimmune disease on systemic treatment; no
+    //   bevacizumab with untreated high-risk varices or variceal bleeding in the last 6 months;
+    //   no regimen already received).
+    // The grid of `hcc_pathways::grid` is the witness set for `engine::check` on those rule
+    // sets too; extend its axes (unsafe location, varices, autoimmune disease, transplant,
+    // regimens received, AFP) to the inputs the option predicates read.
+    // -----------------------------------------------------------------------------------------
+}
+
+/// The case strategy reaches every pathway rule often enough for the properties above to
+/// mean something (each rule in at least 1 % of 10,000 samples, under the default policy and
+/// under random policies).
+#[test]
+fn strategies_reach_every_rule() {
+    let rules = pathway_rules();
+    let mut runner =
+        TestRunner::new_with_rng(config(), TestRng::deterministic_rng(config().rng_algorithm));
+    for (name, random_policy) in [("default policy", false), ("random policies", true)] {
+        let mut per_rule = [0u32; 7];
+        for _ in 0..10_000 {
+            let (policy, case) = if random_policy {
+                policy_and_case().new_tree(&mut runner).unwrap().current()
+            } else {
+                let p = Policy::default();
+                (p, case_for(&p).new_tree(&mut runner).unwrap().current())
+            };
+            let (id, _) = exactly_one_rule(rules, &case, &policy).unwrap();
+            per_rule[rules.rules().iter().position(|r| r.id() == id).unwrap()] += 1;
+        }
+        println!("{name}: cases per rule R1..R7: {per_rule:?}");
+        assert!(per_rule.iter().all(|&n| n >= 100), "{name}: {per_rule:?}");
+    }
+    // And the policies vary.
+    let p = policy().new_tree(&mut runner).unwrap().current();
+    let q = policy().new_tree(&mut runner).unwrap().current();
+    assert_ne!(p, q);
+}
+
+/// `localize` keeps cases valid.
+#[test]
+fn localize_keeps_cases_valid() {
+    let mut runner = TestRunner::deterministic();
+    let p = Policy::default();
+    for _ in 0..1_000 {
+        let c = common::case_for(&p)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        let l = localize(c);
+        assert!(l.validate().is_ok(), "{:?}", l.validate());
+        assert!(l.recurrence.extrahepatic_sites == SiteSet::EMPTY);
+    }
+}
