@@ -4,6 +4,7 @@
 //! reads (`C`) and what a rule decides (`D`), so the clinical pathway rules, the option rules
 //! and a researcher's own rules all use the same machinery.
 
+mod dnf;
 mod predicate;
 mod rule;
 mod trace;
