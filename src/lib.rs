@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 pub mod assessment;
+mod batch;
 pub mod case;
 pub mod engine;
 pub mod error;
@@ -45,6 +46,7 @@ pub mod scores;
 pub mod sources;
 
 pub use assessment::Assessment;
+pub use batch::{classify_all, recommend_all};
 pub use case::Case;
 pub use error::{Error, Reason};
 pub use policy::Policy;
@@ -112,8 +114,12 @@ pub fn recommend_with(case: &Case, policy: &Policy) -> Result<Recommendation, Er
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn classify(case: &Case, policy: &Policy) -> Result<Classification, Error> {
-    let assessment = Assessment::new(case, policy)?;
-    let rule = rules::pathway_rules().decide(&assessment)?;
+    classify_assessment(&Assessment::new(case, policy)?)
+}
+
+/// [`classify`] after validation.
+pub(crate) fn classify_assessment(assessment: &Assessment) -> Result<Classification, Error> {
+    let rule = rules::pathway_rules().decide(assessment)?;
     Ok(Classification {
         pathway: *rule.outcome(),
         rule: rule.id(),

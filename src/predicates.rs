@@ -86,7 +86,7 @@ clinical_predicate!(
     up_to_seven, UP_TO_SEVEN, "up_to_seven",
     "largest_mm + 10 x nodules <= up_to_seven_limit (70); false if infiltrative or diameter unknown",
     [UP_TO_7],
-    |a, t| match a.scores().up_to_seven_sum {
+    |a, t| match a.up_to_seven_sum() {
         Some(sum) => t.compare("up_to_seven_sum", sum, Cmp::Le, u32::from(a.policy().up_to_seven_limit)),
         None => {
             t.note("up_to_seven_sum", None::<u32>);
