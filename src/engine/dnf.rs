@@ -6,11 +6,22 @@
 //! instead of a walk over a boxed tree: the engine still evaluates every rule of a set for
 //! every case (UNIQUE hit policy), only faster. A condition whose normal form would exceed
 //! [`MAX_TERMS`] is left to the tree.
+//!
+//! A set that reads at most [`TABLE_MAX_LEAVES`] leaves also gets its decision table: for
+//! every combination of leaf values, the index of the single matching rule or "not unique",
+//! found when the set is built by evaluating every rule on that combination. Deciding a case
+//! is then one lookup, with exactly the result of evaluating every rule then.
 
 use super::rule::Node;
 
 /// The most terms one rule's normal form may have before the engine keeps the tree instead.
 pub(crate) const MAX_TERMS: usize = 256;
+
+/// The most leaves a rule set may read for a decision table (2^12 = 4,096 one-byte entries).
+pub(crate) const TABLE_MAX_LEAVES: usize = 12;
+
+/// A decision-table entry for "no rule or several rules match".
+const NOT_UNIQUE: u8 = u8::MAX;
 
 /// One conjunction: of the leaves in `care`, those in `want` must hold and the others must
 /// not.
@@ -127,11 +138,14 @@ pub(crate) struct Dnf {
     /// Every rule is in the table and there are at most 64: one pass over the table gives
     /// every rule's value as a bit.
     one_pass: bool,
+    /// For each mask below `2^leaves`, the matching rule's index or [`NOT_UNIQUE`]; only for
+    /// sets of at most [`TABLE_MAX_LEAVES`] leaves and fewer than 255 rules.
+    decisions: Option<Box<[u8]>>,
 }
 
 impl Dnf {
-    /// Compiles each rule's condition.
-    pub(crate) fn new(rules: &[Node]) -> Self {
+    /// Compiles each rule's condition, for a set reading `leaves` leaf predicates.
+    pub(crate) fn new(rules: &[Node], leaves: usize) -> Self {
         let mut dnf = Dnf::default();
         for (i, node) in rules.iter().enumerate() {
             let span = terms(node, false).and_then(|ts| {
@@ -144,6 +158,16 @@ impl Dnf {
             dnf.spans.push(span);
         }
         dnf.one_pass = rules.len() <= 64 && dnf.spans.iter().all(Option::is_some);
+        if leaves <= TABLE_MAX_LEAVES && rules.len() < usize::from(NOT_UNIQUE) {
+            let decisions = (0..1u64 << leaves)
+                .map(|mask| {
+                    dnf.evaluate_all(rules, mask)
+                        .and_then(|i| u8::try_from(i).ok())
+                        .unwrap_or(NOT_UNIQUE)
+                })
+                .collect();
+            dnf.decisions = Some(decisions);
+        }
         dnf
     }
 
@@ -159,8 +183,22 @@ impl Dnf {
     }
 
     /// The index of the single rule of `trees` that holds for `mask`, or `None` when none or
-    /// several do. Every rule is evaluated.
+    /// several do: every rule evaluated, now or (decision table) when the set was built.
     pub(crate) fn unique(&self, trees: &[Node], mask: u64) -> Option<usize> {
+        let entry = self
+            .decisions
+            .as_deref()
+            .and_then(|d| d.get(usize::try_from(mask).ok()?));
+        match entry {
+            Some(&NOT_UNIQUE) => None,
+            Some(&i) => Some(usize::from(i)),
+            // No table, or a mask with bits beyond the set's leaves.
+            None => self.evaluate_all(trees, mask),
+        }
+    }
+
+    /// [`Dnf::unique`] by evaluating every rule on `mask` now.
+    fn evaluate_all(&self, trees: &[Node], mask: u64) -> Option<usize> {
         if self.one_pass {
             let matched = self
                 .table
@@ -233,7 +271,7 @@ mod tests {
     #[test]
     fn normal_form_agrees_with_the_tree_on_every_mask() {
         let rules = samples();
-        let dnf = Dnf::new(&rules);
+        let dnf = Dnf::new(&rules, 8);
         for (i, node) in rules.iter().enumerate() {
             assert!(dnf.spans[i].is_some(), "rule {i} fell back to the tree");
             for mask in 0..(1u64 << 8) {
@@ -256,14 +294,19 @@ mod tests {
                 .map(|k| Node::Any(vec![leaf(2 * k), leaf(2 * k + 1)]))
                 .collect(),
         ));
-        assert!(Dnf::new(&rules).one_pass);
-        assert!(!Dnf::new(&with_tree).one_pass);
+        assert!(Dnf::new(&rules, 8).one_pass);
+        assert!(!Dnf::new(&with_tree, 18).one_pass);
         for set in [&rules[..], &rules[5..7], &rules[9..11], &with_tree[..]] {
-            let dnf = Dnf::new(set);
-            for mask in (0..(1u64 << 8)).chain([u64::MAX, 0x3_FFFF]) {
+            // With a decision table over 8 leaves (masks beyond it fall back to evaluating),
+            // and without one (a set said to read more than TABLE_MAX_LEAVES leaves).
+            let tabled = Dnf::new(set, 8);
+            let untabled = Dnf::new(set, TABLE_MAX_LEAVES + 1);
+            assert!(tabled.decisions.is_some() && untabled.decisions.is_none());
+            for mask in (0..(1u64 << 8)).chain([u64::MAX, 0x3_FFFF, 0x1_0003]) {
                 let matching: Vec<usize> = (0..set.len()).filter(|i| set[*i].eval(mask)).collect();
                 let expected = (matching.len() == 1).then(|| matching[0]);
-                assert_eq!(dnf.unique(set, mask), expected, "mask {mask:b}");
+                assert_eq!(tabled.unique(set, mask), expected, "mask {mask:b}");
+                assert_eq!(untabled.unique(set, mask), expected, "mask {mask:b}");
             }
         }
     }
@@ -276,7 +319,7 @@ mod tests {
                 .map(|k| Node::Any(vec![leaf(2 * k), leaf(2 * k + 1)]))
                 .collect(),
         );
-        let dnf = Dnf::new(std::slice::from_ref(&node));
+        let dnf = Dnf::new(std::slice::from_ref(&node), 18);
         assert_eq!(dnf.spans, vec![None]);
         for mask in [0, u64::MAX, 0x5555, 0xAAAA, 0x1_FFFF, 0x3_FFFE] {
             assert_eq!(dnf.holds(0, &node, mask), node.eval(mask));
@@ -286,7 +329,7 @@ mod tests {
     #[test]
     fn a_leaf_outside_the_mask_keeps_the_tree() {
         let node = leaf(200);
-        let dnf = Dnf::new(std::slice::from_ref(&node));
+        let dnf = Dnf::new(std::slice::from_ref(&node), 18);
         assert_eq!(dnf.spans, vec![None]);
         assert!(!dnf.holds(0, &node, u64::MAX));
     }

@@ -240,7 +240,9 @@ pub enum RuleSetError {
 /// rule conditions are evaluated over that mask; this keeps evaluation free of allocation and
 /// lets [`crate::engine`]'s checks reason over the predicates' truth values. Conditions are
 /// compiled to disjunctive normal form when the set is built, so that evaluating all the rules
-/// of a set over a mask is one pass over a small table of bit masks.
+/// of a set over a mask is one pass over a small table of bit masks; a set of at most 12
+/// leaves also tabulates, when it is built, the hit policy's result for every combination of
+/// leaf values (every rule evaluated on each), so that deciding a case is one lookup.
 ///
 /// ```
 /// use hcc_pathways::engine::{Predicate, Rule, RuleSet, Trace};
@@ -335,7 +337,7 @@ impl<C, D> RuleSet<C, D> {
             .iter()
             .map(|r| compile(&r.when, &leaf_ids, &mut named))
             .collect();
-        let dnf = Dnf::new(&compiled);
+        let dnf = Dnf::new(&compiled, leaf_ids.len());
         Ok(Self {
             id,
             version,
@@ -544,6 +546,30 @@ mod tests {
             Node::Not(n) => reference(n, mask, !want, leaves, out),
             Node::All(v) | Node::Any(v) => {
                 v.iter().for_each(|n| reference(n, mask, want, leaves, out))
+            }
+        }
+    }
+
+    #[test]
+    fn the_hit_policy_agrees_with_the_trees_on_every_mask() {
+        // The pathway set is small enough for a decision table; check it (and the rule-by-rule
+        // functions) against the condition trees themselves, including a mask outside it.
+        let rules = crate::rules::pathway_rule_set();
+        let n = rules.leaves().len();
+        for mask in (0..(1u64 << n)).chain([u64::MAX]) {
+            let by_tree: Vec<usize> = (0..rules.rules().len())
+                .filter(|i| rules.compiled[*i].eval(mask))
+                .collect();
+            assert_eq!(rules.matches_for_mask(mask).collect::<Vec<_>>(), by_tree);
+            match rules.decide_mask(mask) {
+                Ok(rule) => assert_eq!(
+                    vec![rule.id()],
+                    by_tree
+                        .iter()
+                        .map(|i| rules.rules()[*i].id())
+                        .collect::<Vec<_>>()
+                ),
+                Err(e) => assert_ne!(by_tree.len(), 1, "{e}"),
             }
         }
     }
