@@ -22,12 +22,12 @@
 //!   serialise the *case* back, no recommendation involved (a service's JSON work can hardly
 //!   be less than this).
 //!
-//! Fairness of (d): it gets the same `&Case` and `&Policy` as (a) and does the same work to the
-//! same answer: it validates the policy and the case with the crate's own `validate`, computes
-//! the Child–Pugh score and the up-to-seven sum with the crate's public score functions, then
-//! decides R1–R7 with plain `if`s over the policy's thresholds. It skips what the engine does
-//! and the decision does not need (other scores, the rule-table walk, the UNIQUE check). The
-//! setup checks, untimed, that (d) and (a) give the same result for every case.
+//! Fairness of (d): it gets the same `&Case` and `&Policy` as (a) and does the same validation
+//! to the same answer: it builds the same `Assessment` as the engine (policy and case checked,
+//! Child–Pugh score computed), takes the up-to-seven sum from the crate's public score
+//! function, then decides R1–R7 with plain `if`s over the policy's thresholds. It skips what the
+//! engine does and the decision does not need (evaluating every predicate, the UNIQUE check).
+//! The setup checks, untimed, that (d) and (a) give the same result for every case.
 //!
 //! After criterion's groups, the run prints a summary read from criterion's own estimates for
 //! this run (the median of each benchmark's samples): ns per case for (a)–(e) and the ratios the issue targets, (a)/(d) ≤ 2 and
@@ -40,8 +40,8 @@ use std::time::{Duration, SystemTime};
 use criterion::{Criterion, SamplingMode, Throughput};
 use hcc_pathways::case::{GoalsOfCare, MacrovascularInvasion};
 use hcc_pathways::{
-    classify, classify_all, recommend, scores, Case, Classification, Error, Pathway, Policy,
-    Recommendation,
+    classify, classify_all, recommend, scores, Assessment, Case, Classification, Error, Pathway,
+    Policy, Recommendation,
 };
 
 #[path = "../examples/support/cohort_gen.rs"]
@@ -56,13 +56,15 @@ const GROUP: &str = "recommend";
 
 /// The floor: rules R1–R7 of spec §4 written out by hand, from the same input as `classify`.
 ///
-/// The predicates are those of spec §3 as `src/predicates.rs` implements them; if a predicate
-/// gains a clause, this function must gain it too (the setup check says so when they differ).
+/// It validates exactly as the engine does, by building the same `Assessment` (policy and case
+/// checked, Child–Pugh score computed; the other scores are computed only on demand), then
+/// decides with plain `if`s, short-circuiting as hand-written code would. The predicates are
+/// those of spec §3 as `src/predicates.rs` implements them; if a predicate gains a clause, this
+/// function must gain it too (the setup check says so when they differ).
 fn floor(case: &Case, p: &Policy) -> Result<Classification, Error> {
     use Pathway::*;
-    p.validate().map_err(|e| e.within("policy"))?;
-    case.validate()?;
-    let cp = scores::child_pugh(&case.liver_function)?;
+    let a = Assessment::new(case, p)?;
+    let cp = a.child_pugh();
     let decided = |pathway, rule| Ok(Classification { pathway, rule });
 
     let ecog = case.performance_status.ecog.get();
@@ -72,14 +74,17 @@ fn floor(case: &Case, p: &Policy) -> Result<Classification, Error> {
     if ecog >= p.terminal_min_ecog || cp >= p.terminal_min_child_pugh {
         return decided(PalliativeCare, "R2");
     }
-    let regimens = case.history.systemic_regimens.len();
-    let fit_for_systemic = ecog <= p.systemic_max_ecog
-        && cp <= p.systemic_max_child_pugh
-        && (regimens < usize::from(p.later_line_from_regimens)
-            || (ecog <= p.later_line_max_ecog && cp <= p.later_line_max_child_pugh));
+    // Computed only where a rule needs it, as hand-written code would.
+    let fit_for_systemic = || {
+        let regimens = case.history.systemic_regimens.len();
+        ecog <= p.systemic_max_ecog
+            && cp <= p.systemic_max_child_pugh
+            && (regimens < usize::from(p.later_line_from_regimens)
+                || (ecog <= p.later_line_max_ecog && cp <= p.later_line_max_child_pugh))
+    };
     let r = &case.recurrence;
     if r.macrovascular_invasion != MacrovascularInvasion::None || !r.extrahepatic_sites.is_empty() {
-        return if fit_for_systemic {
+        return if fit_for_systemic() {
             decided(SystemicTherapy, "R3")
         } else {
             decided(PalliativeCare, "R4")
@@ -106,7 +111,7 @@ fn floor(case: &Case, p: &Policy) -> Result<Classification, Error> {
         };
     if limited && (!refractory || ablation) && fit_for_intervention {
         decided(RepeatIntervention, "R5")
-    } else if fit_for_systemic {
+    } else if fit_for_systemic() {
         decided(SystemicTherapy, "R6")
     } else {
         decided(PalliativeCare, "R7")
