@@ -765,6 +765,12 @@ impl Case {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
+        self.validate_scoring().map(|_| ())
+    }
+
+    /// [`Case::validate`], returning the Child–Pugh score it had to compute anyway (so that
+    /// building an [`Assessment`](crate::Assessment) computes it once).
+    pub(crate) fn validate_scoring(&self) -> Result<u8, Error> {
         let ps = &self.performance_status;
         if matches!(ps.ecog.get(), 1 | 2) && ps.cancer_related.is_none() {
             return Err(missing(
@@ -772,7 +778,7 @@ impl Case {
                 "when ECOG is 1 or 2 (BCLC 2022: only cancer-related impairment upstages)",
             ));
         }
-        crate::scores::child_pugh(&self.liver_function)?;
+        let child_pugh = crate::scores::child_pugh(&self.liver_function)?;
 
         let ih = &self.recurrence.intrahepatic;
         let n = ih.nodules.get();
@@ -835,7 +841,7 @@ impl Case {
                 return Err(inconsistent("history.afp_rising_after_tace", NO_TACE));
             }
         }
-        Ok(())
+        Ok(child_pugh)
     }
 }
 

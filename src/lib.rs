@@ -153,6 +153,7 @@
 #![warn(clippy::missing_errors_doc)]
 
 pub mod assessment;
+mod batch;
 pub mod case;
 pub mod engine;
 pub mod error;
@@ -171,6 +172,7 @@ pub mod sources;
 pub mod table;
 
 pub use assessment::Assessment;
+pub use batch::{classify_all, recommend_all};
 pub use case::Case;
 pub use error::{Error, Reason};
 pub use policy::Policy;
@@ -239,8 +241,12 @@ pub fn recommend_with(case: &Case, policy: &Policy) -> Result<Recommendation, Er
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn classify(case: &Case, policy: &Policy) -> Result<Classification, Error> {
-    let assessment = Assessment::new(case, policy)?;
-    let rule = rules::pathway_rules().decide(&assessment)?;
+    classify_assessment(&Assessment::new(case, policy)?)
+}
+
+/// [`classify`] after validation.
+pub(crate) fn classify_assessment(assessment: &Assessment) -> Result<Classification, Error> {
+    let rule = rules::pathway_rules().decide(assessment)?;
     Ok(Classification {
         pathway: *rule.outcome(),
         rule: rule.id(),

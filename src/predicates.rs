@@ -90,7 +90,7 @@ clinical_predicate!(
     up_to_seven, UP_TO_SEVEN, "up_to_seven",
     "largest_mm + 10 x nodules <= up_to_seven_limit (70); false if infiltrative or diameter unknown",
     [UP_TO_7],
-    |a, t| match a.scores().up_to_seven_sum {
+    |a, t| match a.up_to_seven_sum() {
         Some(sum) => t.compare("up_to_seven_sum", sum, Cmp::Le, u32::from(a.policy().up_to_seven_limit)),
         None => {
             t.note("up_to_seven_sum", None::<u32>);
@@ -197,7 +197,7 @@ clinical_predicate!(
 fn regimens_permitted_fact(a: &Assessment, t: &mut Trace) -> bool {
     let line = crate::regimens::line_of_therapy(a);
     t.note("line_of_therapy", line);
-    let permitted = crate::regimens::permitted_regimens(a).len() as u32;
+    let permitted = crate::regimens::permitted_in_line(a, line).len() as u32;
     t.compare("regimens_permitted", permitted, Cmp::Ge, 1)
 }
 

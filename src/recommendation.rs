@@ -281,19 +281,19 @@ impl Recommendation {
         rule_index: usize,
         options: OptionsReport,
     ) -> Recommendation {
-        let (mask, values) = rules.explain(assessment);
-        let rule = &rules.rules()[rule_index];
-        let pathway = *rule.outcome();
-        let explanation = values
-            .into_iter()
-            .map(|v| PredicateReport {
+        let mut explanation = Vec::with_capacity(rules.explanation_len());
+        let mask = rules.explain_each(assessment, |v| {
+            explanation.push(PredicateReport {
                 predicate: Cow::Borrowed(v.id),
                 description: Cow::Borrowed(v.description),
                 value: v.value,
                 facts: v.facts,
                 sources: v.sources.iter().map(|s| Cow::Borrowed(s.key())).collect(),
-            })
-            .collect();
+            });
+        });
+        let rule = &rules.rules()[rule_index];
+        let pathway = *rule.outcome();
+        let mut scratch = Vec::new();
         let why_not = Pathway::ALL
             .iter()
             .filter(|p| **p != pathway)
@@ -306,14 +306,16 @@ impl Recommendation {
                     .filter(|(_, r)| r.outcome() == p)
                     .map(|(i, r)| RuleMiss {
                         rule: Cow::Borrowed(r.id()),
-                        unmet: rules
-                            .blockers(i, mask)
-                            .into_iter()
-                            .map(|b| Unmet {
-                                predicate: Cow::Borrowed(b.predicate),
-                                required: b.required,
-                            })
-                            .collect(),
+                        unmet: {
+                            rules.blockers_into(i, mask, &mut scratch);
+                            scratch
+                                .iter()
+                                .map(|b| Unmet {
+                                    predicate: Cow::Borrowed(b.predicate),
+                                    required: b.required,
+                                })
+                                .collect()
+                        },
                     })
                     .collect(),
             })

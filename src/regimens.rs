@@ -370,7 +370,12 @@ pub fn line_of_therapy(a: &Assessment) -> LineOfTherapy {
 /// The regimens of the current line that may be offered: candidates with no omission reason.
 /// Allocates nothing.
 pub fn permitted_regimens(a: &Assessment) -> RegimenSet {
-    let line = line_of_therapy(a);
+    permitted_in_line(a, line_of_therapy(a))
+}
+
+/// As [`permitted_regimens`], for a line of therapy already decided (saves deciding it twice).
+/// Allocates nothing.
+pub fn permitted_in_line(a: &Assessment, line: LineOfTherapy) -> RegimenSet {
     line.candidates()
         .iter()
         .copied()

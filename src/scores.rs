@@ -385,13 +385,20 @@ impl Scores {
     /// # Errors
     /// As [`child_pugh`].
     pub fn of(case: &Case) -> Result<Scores, Error> {
-        let cp = child_pugh(&case.liver_function)?;
+        Ok(Scores::with_child_pugh(
+            case,
+            child_pugh(&case.liver_function)?,
+        ))
+    }
+
+    /// The scores of a case whose Child–Pugh score `cp` is already known.
+    pub(crate) fn with_child_pugh(case: &Case, cp: u8) -> Scores {
         let lf = &case.liver_function;
         let albi_score = match (lf.bilirubin, lf.albumin) {
             (Some(b), Some(a)) => Some(albi(b, a)),
             _ => None,
         };
-        Ok(Scores {
+        Scores {
             child_pugh_score: cp,
             child_pugh_class: ChildPughClass::of(cp),
             albi_score,
@@ -400,7 +407,7 @@ impl Scores {
             up_to_seven_sum: up_to_seven_sum(&case.recurrence.intrahepatic),
             within_milan: within_milan(case),
             bclc_stage: bclc_stage(case, cp),
-        })
+        }
     }
 }
 

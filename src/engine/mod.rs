@@ -5,6 +5,7 @@
 //! and a researcher's own rules all use the same machinery.
 
 mod check;
+mod dnf;
 mod predicate;
 mod rule;
 mod trace;

@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::sources::Source;
 
+use super::dnf::Dnf;
 use super::predicate::{Expr, Predicate};
 use super::trace::{Fact, Trace};
 
@@ -116,13 +117,18 @@ pub(crate) enum Node {
     Named(&'static str, Box<Node>),
 }
 
+/// The value of leaf `i` in `mask` (false for an index beyond the mask).
+#[inline]
+fn leaf_value(i: u8, mask: u64) -> bool {
+    1u64.checked_shl(u32::from(i))
+        .is_some_and(|bit| mask & bit != 0)
+}
+
 impl Node {
     pub(crate) fn eval(&self, mask: u64) -> bool {
         match self {
             Node::True => true,
-            Node::Leaf(i) => 1u64
-                .checked_shl(u32::from(*i))
-                .is_some_and(|bit| mask & bit != 0),
+            Node::Leaf(i) => leaf_value(*i, mask),
             Node::Not(n) => !n.eval(mask),
             Node::All(v) => v.iter().all(|n| n.eval(mask)),
             Node::Any(v) => v.iter().any(|n| n.eval(mask)),
@@ -130,30 +136,48 @@ impl Node {
         }
     }
 
-    /// Collects the named or leaf conditions whose value made this node false (`want` = the
-    /// value the node needed).
-    fn blockers(&self, mask: u64, want: bool, leaves: &[&'static str], out: &mut Vec<Blocker>) {
-        if self.eval(mask) == want {
-            return;
+    /// Collects the named or leaf conditions whose value made this node differ from `want`
+    /// (the value the node needed), and returns the node's value. One pass: each part is
+    /// evaluated once, and what it collected is dropped again when the node has the value it
+    /// needed after all.
+    fn blockers(
+        &self,
+        mask: u64,
+        want: bool,
+        leaves: &[&'static str],
+        out: &mut Vec<Blocker>,
+    ) -> bool {
+        let start = out.len();
+        let mut blocked = |predicate: &'static str, value: bool| {
+            if value != want {
+                out.push(Blocker {
+                    predicate,
+                    required: want,
+                });
+            }
+            value
+        };
+        let value = match self {
+            Node::True => true,
+            Node::Leaf(i) => blocked(
+                leaves.get(usize::from(*i)).copied().unwrap_or("?"),
+                leaf_value(*i, mask),
+            ),
+            Node::Named(id, n) => blocked(id, n.eval(mask)),
+            Node::Not(n) => !n.blockers(mask, !want, leaves, out),
+            // An `All` that should hold names its false parts; one that should fail (and
+            // holds) names every part. `Any` likewise. Every part is visited (no `&&`).
+            Node::All(v) => v
+                .iter()
+                .fold(true, |acc, n| n.blockers(mask, want, leaves, out) & acc),
+            Node::Any(v) => v
+                .iter()
+                .fold(false, |acc, n| n.blockers(mask, want, leaves, out) | acc),
+        };
+        if value == want {
+            out.truncate(start);
         }
-        match self {
-            Node::True => {}
-            Node::Leaf(i) => out.push(Blocker {
-                predicate: leaves[usize::from(*i)],
-                required: want,
-            }),
-            Node::Named(id, _) => out.push(Blocker {
-                predicate: id,
-                required: want,
-            }),
-            Node::Not(n) => n.blockers(mask, !want, leaves, out),
-            Node::All(v) if want => v.iter().for_each(|n| n.blockers(mask, true, leaves, out)),
-            Node::Any(v) if !want => v.iter().for_each(|n| n.blockers(mask, false, leaves, out)),
-            // An `Any` that should hold but does not: every alternative failed.
-            Node::Any(v) => v.iter().for_each(|n| n.blockers(mask, true, leaves, out)),
-            // An `All` that should fail but holds: every part held.
-            Node::All(v) => v.iter().for_each(|n| n.blockers(mask, false, leaves, out)),
-        }
+        value
     }
 }
 
@@ -222,7 +246,11 @@ pub enum RuleSetError {
 ///
 /// Leaf predicates are evaluated once per context (each distinct id once) into a bit mask, and
 /// rule conditions are evaluated over that mask; this keeps evaluation free of allocation and
-/// lets [`crate::engine`]'s checks reason over the predicates' truth values.
+/// lets [`crate::engine`]'s checks reason over the predicates' truth values. Conditions are
+/// compiled to disjunctive normal form when the set is built, so that evaluating all the rules
+/// of a set over a mask is one pass over a small table of bit masks; a set of at most 12
+/// leaves also tabulates, when it is built, the hit policy's result for every combination of
+/// leaf values (every rule evaluated on each), so that deciding a case is one lookup.
 ///
 /// ```
 /// use hcc_pathways::engine::{Predicate, Rule, RuleSet, Trace};
@@ -245,6 +273,8 @@ pub struct RuleSet<C, D> {
     leaf_ids: Vec<&'static str>,
     rules: Vec<Rule<C, D>>,
     compiled: Vec<Node>,
+    /// The same conditions in normal form: what the hit policy evaluates.
+    dnf: Dnf,
     named: Vec<(&'static str, &'static str, Node)>,
 }
 
@@ -257,6 +287,7 @@ impl<C, D: Clone> Clone for RuleSet<C, D> {
             leaf_ids: self.leaf_ids.clone(),
             rules: self.rules.clone(),
             compiled: self.compiled.clone(),
+            dnf: self.dnf.clone(),
             named: self.named.clone(),
         }
     }
@@ -310,10 +341,11 @@ impl<C, D> RuleSet<C, D> {
         }
         let leaf_ids: Vec<&'static str> = leaves.iter().map(Predicate::id).collect();
         let mut named = Vec::new();
-        let compiled = rules
+        let compiled: Vec<Node> = rules
             .iter()
             .map(|r| compile(&r.when, &leaf_ids, &mut named))
             .collect();
+        let dnf = Dnf::new(&compiled, leaf_ids.len());
         Ok(Self {
             id,
             version,
@@ -321,6 +353,7 @@ impl<C, D> RuleSet<C, D> {
             leaf_ids,
             rules,
             compiled,
+            dnf,
             named,
         })
     }
@@ -359,7 +392,9 @@ impl<C, D> RuleSet<C, D> {
     ///
     /// Returns `false` for an index out of range.
     pub fn rule_matches_mask(&self, index: usize, mask: u64) -> bool {
-        self.compiled.get(index).is_some_and(|n| n.eval(mask))
+        self.compiled
+            .get(index)
+            .is_some_and(|n| self.dnf.holds(index, n, mask))
     }
 
     /// The indices of the rules that match a mask of leaf values.
@@ -367,7 +402,7 @@ impl<C, D> RuleSet<C, D> {
         self.compiled
             .iter()
             .enumerate()
-            .filter(move |(_, n)| n.eval(mask))
+            .filter(move |(i, n)| self.dnf.holds(*i, n, mask))
             .map(|(i, _)| i)
     }
 
@@ -376,17 +411,13 @@ impl<C, D> RuleSet<C, D> {
     /// # Errors
     /// [`HitPolicyError`] when zero or several rules match.
     pub fn decide_mask(&self, mask: u64) -> Result<&Rule<C, D>, HitPolicyError> {
-        let mut found: Option<usize> = None;
-        let mut several = false;
-        for (i, n) in self.compiled.iter().enumerate() {
-            if n.eval(mask) {
-                several |= found.is_some();
-                found.get_or_insert(i);
-            }
-        }
-        match found {
-            Some(i) if !several => Ok(&self.rules[i]),
-            _ => Err(HitPolicyError {
+        match self
+            .dnf
+            .unique(&self.compiled, mask)
+            .and_then(|i| self.rules.get(i))
+        {
+            Some(rule) => Ok(rule),
+            None => Err(HitPolicyError {
                 rule_set: self.id,
                 matched: self
                     .matches_for_mask(mask)
@@ -434,13 +465,25 @@ impl<C, D> RuleSet<C, D> {
     /// Evaluates every leaf with a recording trace: each predicate's value and the facts it
     /// read, then each named composite's value.
     pub fn explain(&self, ctx: &C) -> (u64, Vec<PredicateValue>) {
+        let mut out = Vec::with_capacity(self.explanation_len());
+        let mask = self.explain_each(ctx, |v| out.push(v));
+        (mask, out)
+    }
+
+    /// How many values [`RuleSet::explain`] reports: the leaves, then the named composites.
+    pub(crate) fn explanation_len(&self) -> usize {
+        self.leaves.len() + self.named.len()
+    }
+
+    /// [`RuleSet::explain`], handing each value to `f` instead of collecting them (so that a
+    /// caller building its own report allocates one vector, not two). Returns the leaf mask.
+    pub(crate) fn explain_each(&self, ctx: &C, mut f: impl FnMut(PredicateValue)) -> u64 {
         let mut mask = 0u64;
-        let mut out = Vec::with_capacity(self.leaves.len() + self.named.len());
         for (i, p) in self.leaves.iter().enumerate() {
             let mut trace = Trace::recording();
             let value = p.evaluate(ctx, &mut trace);
             mask |= u64::from(value) << i;
-            out.push(PredicateValue {
+            f(PredicateValue {
                 id: p.id(),
                 description: p.description(),
                 value,
@@ -449,7 +492,7 @@ impl<C, D> RuleSet<C, D> {
             });
         }
         for (id, description, node) in &self.named {
-            out.push(PredicateValue {
+            f(PredicateValue {
                 id,
                 description,
                 value: node.eval(mask),
@@ -457,18 +500,25 @@ impl<C, D> RuleSet<C, D> {
                 sources: &[],
             });
         }
-        (mask, out)
+        mask
     }
 
     /// For rule `index`, the conditions whose values kept it from matching under `mask`
     /// (empty when it matches or the index is out of range).
     pub fn blockers(&self, index: usize, mask: u64) -> Vec<Blocker> {
         let mut out = Vec::new();
+        self.blockers_into(index, mask, &mut out);
+        out
+    }
+
+    /// [`RuleSet::blockers`] into a buffer the caller reuses (cleared first), so that
+    /// explaining many rules allocates once.
+    pub(crate) fn blockers_into(&self, index: usize, mask: u64, out: &mut Vec<Blocker>) {
+        out.clear();
         if let Some(n) = self.compiled.get(index) {
-            n.blockers(mask, true, &self.leaf_ids, &mut out);
+            n.blockers(mask, true, &self.leaf_ids, out);
         }
         out.dedup();
-        out
     }
 }
 
@@ -497,6 +547,101 @@ fn compile<C>(
                 named.push((id, description, node.clone()));
             }
             Node::Named(id, Box::new(node))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The straightforward definition `Node::blockers` must agree with: check the node's value,
+    /// then recurse into the parts that kept it from `want`.
+    fn reference(
+        node: &Node,
+        mask: u64,
+        want: bool,
+        leaves: &[&'static str],
+        out: &mut Vec<Blocker>,
+    ) {
+        if node.eval(mask) == want {
+            return;
+        }
+        match node {
+            Node::True => {}
+            Node::Leaf(i) => out.push(Blocker {
+                predicate: leaves[usize::from(*i)],
+                required: want,
+            }),
+            Node::Named(id, _) => out.push(Blocker {
+                predicate: id,
+                required: want,
+            }),
+            Node::Not(n) => reference(n, mask, !want, leaves, out),
+            Node::All(v) | Node::Any(v) => {
+                v.iter().for_each(|n| reference(n, mask, want, leaves, out))
+            }
+        }
+    }
+
+    #[test]
+    fn the_hit_policy_agrees_with_the_trees_on_every_mask() {
+        // The pathway set is small enough for a decision table; check it (and the rule-by-rule
+        // functions) against the condition trees themselves, including a mask outside it.
+        let rules = crate::rules::pathway_rule_set();
+        let n = rules.leaves().len();
+        for mask in (0..(1u64 << n)).chain([u64::MAX]) {
+            let by_tree: Vec<usize> = (0..rules.rules().len())
+                .filter(|i| rules.compiled[*i].eval(mask))
+                .collect();
+            assert_eq!(rules.matches_for_mask(mask).collect::<Vec<_>>(), by_tree);
+            match rules.decide_mask(mask) {
+                Ok(rule) => assert_eq!(
+                    vec![rule.id()],
+                    by_tree
+                        .iter()
+                        .map(|i| rules.rules()[*i].id())
+                        .collect::<Vec<_>>()
+                ),
+                Err(e) => assert_ne!(by_tree.len(), 1, "{e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_blockers_agree_with_the_definition() {
+        let rules = crate::rules::pathway_rule_set();
+        let n = rules.leaves().len();
+        for index in 0..rules.rules().len() {
+            for mask in 0..(1u64 << n) {
+                let mut expected = Vec::new();
+                reference(
+                    &rules.compiled[index],
+                    mask,
+                    true,
+                    &rules.leaf_ids,
+                    &mut expected,
+                );
+                expected.dedup();
+                assert_eq!(
+                    rules.blockers(index, mask),
+                    expected,
+                    "rule {index}, mask {mask:b}"
+                );
+                // And for the opposite wish, which exercises the other branches.
+                let mut got = Vec::new();
+                let value = rules.compiled[index].blockers(mask, false, &rules.leaf_ids, &mut got);
+                let mut expected = Vec::new();
+                reference(
+                    &rules.compiled[index],
+                    mask,
+                    false,
+                    &rules.leaf_ids,
+                    &mut expected,
+                );
+                assert_eq!(got, expected, "rule {index}, mask {mask:b}, want false");
+                assert_eq!(value, rules.compiled[index].eval(mask));
+            }
         }
     }
 }

@@ -207,14 +207,25 @@ impl Trace {
     }
 
     /// Records a plain fact.
+    #[inline]
     pub fn note(&mut self, name: &'static str, value: impl Into<Value>) {
-        if let Some(v) = self.facts.as_mut() {
-            v.push(Fact {
+        if self.facts.is_some() {
+            self.push(Fact {
                 name: Cow::Borrowed(name),
                 value: value.into(),
                 relation: None,
                 threshold: None,
             });
+        }
+    }
+
+    /// Appends a fact to a recording trace. Kept out of line and cold: a silent trace, the
+    /// hot path of classification, then costs a predicate one test and no register spills.
+    #[cold]
+    #[inline(never)]
+    fn push(&mut self, fact: Fact) {
+        if let Some(v) = self.facts.as_mut() {
+            v.push(fact);
         }
     }
 
@@ -226,26 +237,38 @@ impl Trace {
 
     /// Compares `value` with `threshold`, records the fact with the relation that holds, and
     /// returns whether `cmp` holds.
+    #[inline]
     pub fn compare<T>(&mut self, name: &'static str, value: T, cmp: Cmp, threshold: T) -> bool
     where
         T: PartialOrd + Into<Value> + Copy,
     {
         let holds = cmp.holds(value, threshold);
-        if let Some(v) = self.facts.as_mut() {
-            let relation = if value < threshold {
-                Cmp::Lt
-            } else if value > threshold {
-                Cmp::Gt
-            } else {
-                Cmp::Eq
-            };
-            v.push(Fact {
-                name: Cow::Borrowed(name),
-                value: value.into(),
-                relation: Some(relation),
-                threshold: Some(threshold.into()),
-            });
+        if self.facts.is_some() {
+            self.record_comparison(name, value, threshold);
         }
         holds
+    }
+
+    /// The recording half of [`Trace::compare`], out of line for the reason given at
+    /// [`Trace::push`].
+    #[cold]
+    #[inline(never)]
+    fn record_comparison<T>(&mut self, name: &'static str, value: T, threshold: T)
+    where
+        T: PartialOrd + Into<Value> + Copy,
+    {
+        let relation = if value < threshold {
+            Cmp::Lt
+        } else if value > threshold {
+            Cmp::Gt
+        } else {
+            Cmp::Eq
+        };
+        self.push(Fact {
+            name: Cow::Borrowed(name),
+            value: value.into(),
+            relation: Some(relation),
+            threshold: Some(threshold.into()),
+        });
     }
 }

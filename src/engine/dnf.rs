@@ -1,0 +1,336 @@
+//! Rule conditions compiled to disjunctive normal form over the leaf bit mask.
+//!
+//! A condition such as `¬a ∧ ¬b ∧ (c ∨ d)` becomes the terms `{c; ¬a ¬b}` and `{d; ¬a ¬b}`;
+//! a term holds when every bit it needs set is set and every bit it needs clear is clear, and
+//! the condition holds when any term does. Evaluating a rule is then a few word operations
+//! instead of a walk over a boxed tree: the engine still evaluates every rule of a set for
+//! every case (UNIQUE hit policy), only faster. A condition whose normal form would exceed
+//! [`MAX_TERMS`] is left to the tree.
+//!
+//! A set that reads at most [`TABLE_MAX_LEAVES`] leaves also gets its decision table: for
+//! every combination of leaf values, the index of the single matching rule or "not unique",
+//! found when the set is built by evaluating every rule on that combination. Deciding a case
+//! is then one lookup, with exactly the result of evaluating every rule then.
+
+use super::rule::Node;
+
+/// The most terms one rule's normal form may have before the engine keeps the tree instead.
+pub(crate) const MAX_TERMS: usize = 256;
+
+/// The most leaves a rule set may read for a decision table (2^12 = 4,096 one-byte entries).
+pub(crate) const TABLE_MAX_LEAVES: usize = 12;
+
+/// A decision-table entry for "no rule or several rules match".
+const NOT_UNIQUE: u8 = u8::MAX;
+
+/// One conjunction: of the leaves in `care`, those in `want` must hold and the others must
+/// not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Term {
+    care: u64,
+    want: u64,
+}
+
+impl Term {
+    const TRUE: Term = Term { care: 0, want: 0 };
+
+    fn leaf(bit: u64, value: bool) -> Term {
+        Term {
+            care: bit,
+            want: if value { bit } else { 0 },
+        }
+    }
+
+    fn holds(self, mask: u64) -> bool {
+        mask & self.care == self.want
+    }
+
+    /// Both conjunctions at once, or `None` when they contradict each other.
+    fn and(self, other: Term) -> Option<Term> {
+        let clash = self.care & other.care & (self.want ^ other.want);
+        (clash == 0).then_some(Term {
+            care: self.care | other.care,
+            want: self.want | other.want,
+        })
+    }
+
+    /// Whether every mask that satisfies `other` satisfies `self` (so `other` is redundant
+    /// next to `self`).
+    fn absorbs(self, other: Term) -> bool {
+        self.care & other.care == self.care && other.want & self.care == self.want
+    }
+}
+
+/// The normal form of `node` (negated when `negate`), or `None` if it would be too large or
+/// reads a leaf outside the mask.
+pub(crate) fn terms(node: &Node, negate: bool) -> Option<Vec<Term>> {
+    let out = match node {
+        Node::True if negate => Vec::new(),
+        Node::True => vec![Term::TRUE],
+        Node::Leaf(i) => {
+            let bit = 1u64.checked_shl(u32::from(*i))?;
+            vec![Term::leaf(bit, !negate)]
+        }
+        Node::Not(n) => terms(n, !negate)?,
+        Node::Named(_, n) => terms(n, negate)?,
+        // A conjunction (or a negated disjunction, by De Morgan): the product of the parts.
+        Node::All(parts) if !negate => product(parts, false)?,
+        Node::Any(parts) if negate => product(parts, true)?,
+        // A disjunction (or a negated conjunction): the union of the parts.
+        Node::All(parts) | Node::Any(parts) => {
+            let mut acc = Vec::new();
+            for p in parts {
+                for t in terms(p, negate)? {
+                    push_minimal(&mut acc, t);
+                }
+                if acc.len() > MAX_TERMS {
+                    return None;
+                }
+            }
+            acc
+        }
+    };
+    Some(out)
+}
+
+fn product(parts: &[Node], negate: bool) -> Option<Vec<Term>> {
+    let mut acc = vec![Term::TRUE];
+    for p in parts {
+        let part = terms(p, negate)?;
+        let mut next = Vec::new();
+        for a in &acc {
+            for b in &part {
+                if let Some(t) = a.and(*b) {
+                    push_minimal(&mut next, t);
+                }
+            }
+            if next.len() > MAX_TERMS {
+                return None;
+            }
+        }
+        acc = next;
+    }
+    Some(acc)
+}
+
+/// Adds `t` unless a term already there absorbs it, and drops the terms it absorbs.
+fn push_minimal(acc: &mut Vec<Term>, t: Term) {
+    if acc.iter().any(|a| a.absorbs(t)) {
+        return;
+    }
+    acc.retain(|a| !t.absorbs(*a));
+    acc.push(t);
+}
+
+/// One term of the table and the rule it belongs to.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    term: Term,
+    rule: u32,
+}
+
+/// Every rule of a set in normal form, in one flat table.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Dnf {
+    table: Vec<Entry>,
+    /// Per rule, its entries' range in `table`, or `None` when the rule keeps its tree.
+    spans: Vec<Option<(usize, usize)>>,
+    /// Every rule is in the table and there are at most 64: one pass over the table gives
+    /// every rule's value as a bit.
+    one_pass: bool,
+    /// For each mask below `2^leaves`, the matching rule's index or [`NOT_UNIQUE`]; only for
+    /// sets of at most [`TABLE_MAX_LEAVES`] leaves and fewer than 255 rules.
+    decisions: Option<Box<[u8]>>,
+}
+
+impl Dnf {
+    /// Compiles each rule's condition, for a set reading `leaves` leaf predicates.
+    pub(crate) fn new(rules: &[Node], leaves: usize) -> Self {
+        let mut dnf = Dnf::default();
+        for (i, node) in rules.iter().enumerate() {
+            let span = terms(node, false).and_then(|ts| {
+                let rule = u32::try_from(i).ok()?;
+                let start = dnf.table.len();
+                dnf.table
+                    .extend(ts.into_iter().map(|term| Entry { term, rule }));
+                Some((start, dnf.table.len()))
+            });
+            dnf.spans.push(span);
+        }
+        dnf.one_pass = rules.len() <= 64 && dnf.spans.iter().all(Option::is_some);
+        if leaves <= TABLE_MAX_LEAVES && rules.len() < usize::from(NOT_UNIQUE) {
+            let decisions = (0..1u64 << leaves)
+                .map(|mask| {
+                    dnf.evaluate_all(rules, mask)
+                        .and_then(|i| u8::try_from(i).ok())
+                        .unwrap_or(NOT_UNIQUE)
+                })
+                .collect();
+            dnf.decisions = Some(decisions);
+        }
+        dnf
+    }
+
+    /// Whether rule `index` (whose tree is `tree`) holds for `mask`.
+    pub(crate) fn holds(&self, index: usize, tree: &Node, mask: u64) -> bool {
+        match self.spans.get(index).copied().flatten() {
+            Some((start, end)) => self
+                .table
+                .get(start..end)
+                .is_some_and(|es| es.iter().any(|e| e.term.holds(mask))),
+            None => tree.eval(mask),
+        }
+    }
+
+    /// The index of the single rule of `trees` that holds for `mask`, or `None` when none or
+    /// several do: every rule evaluated, now or (decision table) when the set was built.
+    pub(crate) fn unique(&self, trees: &[Node], mask: u64) -> Option<usize> {
+        let entry = self
+            .decisions
+            .as_deref()
+            .and_then(|d| d.get(usize::try_from(mask).ok()?));
+        match entry {
+            Some(&NOT_UNIQUE) => None,
+            Some(&i) => Some(usize::from(i)),
+            // No table, or a mask with bits beyond the set's leaves.
+            None => self.evaluate_all(trees, mask),
+        }
+    }
+
+    /// [`Dnf::unique`] by evaluating every rule on `mask` now.
+    fn evaluate_all(&self, trees: &[Node], mask: u64) -> Option<usize> {
+        if self.one_pass {
+            let matched = self
+                .table
+                .iter()
+                .fold(0u64, |m, e| m | (u64::from(e.term.holds(mask)) << e.rule));
+            return (matched.count_ones() == 1).then(|| matched.trailing_zeros() as usize);
+        }
+        let mut found = None;
+        let mut several = false;
+        for (i, tree) in trees.iter().enumerate() {
+            if self.holds(i, tree, mask) {
+                several |= found.is_some();
+                found.get_or_insert(i);
+            }
+        }
+        found.filter(|_| !several)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(i: u8) -> Node {
+        Node::Leaf(i)
+    }
+    fn not(n: Node) -> Node {
+        Node::Not(Box::new(n))
+    }
+
+    /// Conditions with every kind of node, nested, including empty conjunctions and
+    /// disjunctions, repeated leaves and contradictions.
+    fn samples() -> Vec<Node> {
+        let locally = Node::Named(
+            "locally",
+            Box::new(Node::All(vec![
+                not(leaf(0)),
+                Node::Any(vec![leaf(1), leaf(2)]),
+                Node::Any(vec![not(leaf(3)), leaf(4)]),
+            ])),
+        );
+        vec![
+            Node::True,
+            not(Node::True),
+            Node::All(vec![]),
+            Node::Any(vec![]),
+            not(Node::Any(vec![])),
+            leaf(5),
+            not(not(leaf(5))),
+            Node::All(vec![leaf(0), not(leaf(0))]),
+            Node::Any(vec![leaf(0), not(leaf(0))]),
+            locally.clone(),
+            not(locally.clone()),
+            Node::All(vec![
+                not(leaf(6)),
+                not(Node::All(vec![locally.clone(), leaf(5)])),
+                leaf(7),
+            ]),
+            Node::Any(vec![
+                Node::All(vec![leaf(1), leaf(2)]),
+                not(Node::Any(vec![leaf(3), Node::True])),
+            ]),
+            not(Node::All(vec![
+                Node::Any(vec![leaf(0), leaf(1)]),
+                Node::Any(vec![leaf(2), not(leaf(1))]),
+            ])),
+        ]
+    }
+
+    #[test]
+    fn normal_form_agrees_with_the_tree_on_every_mask() {
+        let rules = samples();
+        let dnf = Dnf::new(&rules, 8);
+        for (i, node) in rules.iter().enumerate() {
+            assert!(dnf.spans[i].is_some(), "rule {i} fell back to the tree");
+            for mask in 0..(1u64 << 8) {
+                assert_eq!(
+                    dnf.holds(i, node, mask),
+                    node.eval(mask),
+                    "rule {i}, mask {mask:b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unique_is_the_single_matching_rule_or_none() {
+        let rules = samples();
+        let mut with_tree = rules.clone();
+        // A condition too large for the table sends `unique` down the rule-by-rule path.
+        with_tree.push(Node::All(
+            (0..9)
+                .map(|k| Node::Any(vec![leaf(2 * k), leaf(2 * k + 1)]))
+                .collect(),
+        ));
+        assert!(Dnf::new(&rules, 8).one_pass);
+        assert!(!Dnf::new(&with_tree, 18).one_pass);
+        for set in [&rules[..], &rules[5..7], &rules[9..11], &with_tree[..]] {
+            // With a decision table over 8 leaves (masks beyond it fall back to evaluating),
+            // and without one (a set said to read more than TABLE_MAX_LEAVES leaves).
+            let tabled = Dnf::new(set, 8);
+            let untabled = Dnf::new(set, TABLE_MAX_LEAVES + 1);
+            assert!(tabled.decisions.is_some() && untabled.decisions.is_none());
+            for mask in (0..(1u64 << 8)).chain([u64::MAX, 0x3_FFFF, 0x1_0003]) {
+                let matching: Vec<usize> = (0..set.len()).filter(|i| set[*i].eval(mask)).collect();
+                let expected = (matching.len() == 1).then(|| matching[0]);
+                assert_eq!(tabled.unique(set, mask), expected, "mask {mask:b}");
+                assert_eq!(untabled.unique(set, mask), expected, "mask {mask:b}");
+            }
+        }
+    }
+
+    #[test]
+    fn too_large_a_normal_form_keeps_the_tree() {
+        // (a0 ∨ b0) ∧ (a1 ∨ b1) ∧ … over 9 pairs: 2^9 = 512 terms, above MAX_TERMS.
+        let node = Node::All(
+            (0..9)
+                .map(|k| Node::Any(vec![leaf(2 * k), leaf(2 * k + 1)]))
+                .collect(),
+        );
+        let dnf = Dnf::new(std::slice::from_ref(&node), 18);
+        assert_eq!(dnf.spans, vec![None]);
+        for mask in [0, u64::MAX, 0x5555, 0xAAAA, 0x1_FFFF, 0x3_FFFE] {
+            assert_eq!(dnf.holds(0, &node, mask), node.eval(mask));
+        }
+    }
+
+    #[test]
+    fn a_leaf_outside_the_mask_keeps_the_tree() {
+        let node = leaf(200);
+        let dnf = Dnf::new(std::slice::from_ref(&node), 18);
+        assert_eq!(dnf.spans, vec![None]);
+        assert!(!dnf.holds(0, &node, u64::MAX));
+    }
+}
