@@ -22,9 +22,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use hcc_pathways::engine::{all, Cmp, Expr, Predicate, Rule, RuleSet, RuleSetError, Trace};
+use hcc_pathways::engine::{
+    all, check, CheckReport, Cmp, Expr, Predicate, Rule, RuleSet, RuleSetError, Trace,
+};
+use hcc_pathways::grid::Grid;
 use hcc_pathways::predicates::{
-    ablation_candidate, advanced, comfort_focused, fit_for_intervention, fit_for_systemic,
+    self, ablation_candidate, advanced, comfort_focused, fit_for_intervention, fit_for_systemic,
     infiltrative, single_nodule, tace_refractory, terminal,
 };
 use hcc_pathways::rules::{pathway_rules, Pathway};
@@ -119,41 +122,21 @@ pub fn variant_rule_set() -> Result<RuleSet<Assessment, Pathway>, RuleSetError> 
     RuleSet::new("up-to-eleven-variant", "0.1.0-example", table)
 }
 
-// ---- Completeness check: stand-in until `hcc_pathways::engine::check` (issue 4) lands -------
-// LEAD: replace `check_abstract_domain` and its call in `main` with the engine's `check` once it
-// is on main. It enumerates every combination of leaf truth values (the abstract domain, with
-// no implications between predicates declared) and demands exactly one matching rule.
-
-/// Checks that exactly one rule matches every combination of the leaves' truth values; returns
-/// the number of combinations checked, or a description of the first gap or overlap.
-pub fn check_abstract_domain<C, D>(rules: &RuleSet<C, D>) -> Result<u64, String> {
-    let leaves = rules.leaves();
-    if leaves.len() > 20 {
-        return Err(format!("{} leaves: too many to enumerate", leaves.len()));
-    }
-    let combinations = 1u64 << leaves.len();
-    for mask in 0..combinations {
-        let matched: Vec<&str> = rules
-            .matches_for_mask(mask)
-            .map(|i| rules.rules()[i].id())
-            .collect();
-        if matched.len() != 1 {
-            let values: Vec<String> = leaves
-                .iter()
-                .enumerate()
-                .map(|(i, p)| format!("{}={}", p.id(), mask >> i & 1 == 1))
-                .collect();
-            return Err(format!(
-                "{} rules matched ({}) when {}",
-                matched.len(),
-                matched.join(", "),
-                values.join(", ")
-            ));
-        }
-    }
-    Ok(combinations)
+/// Checks the variant with the engine's [`check`]: every combination of its leaf predicates'
+/// truth values (less those the crate's implications rule out) must match exactly one rule,
+/// with the cases of `grid` as witnesses. Returns the report.
+pub fn check_variant(
+    rules: &RuleSet<Assessment, Pathway>,
+    grid: &Grid,
+) -> Result<CheckReport<Assessment>, String> {
+    let policy = Policy::default();
+    check(
+        rules,
+        &predicates::implications(&policy),
+        grid.assessments(&policy),
+    )
+    .map_err(|e| e.to_string())
 }
-// ---- end of stand-in ------------------------------------------------------------------------
 
 /// One bundled case under both rule sets.
 pub struct CaseComparison {
@@ -223,12 +206,20 @@ fn main() -> ExitCode {
         variant.rules().len(),
         variant.leaves().len()
     );
-    match check_abstract_domain(&variant) {
-        Ok(n) => println!(
-            "Check: exactly one rule matches each of the {n} combinations of predicate values."
+    match check_variant(&variant, &Grid::boundaries(&Policy::default())) {
+        Ok(report) if report.is_ok() => println!(
+            "Check: exactly one rule matches each of the {} feasible combinations of predicate \
+             values ({} realised by the {} boundary-grid witnesses).",
+            report.feasible(),
+            report.realised,
+            report.witnesses
         ),
+        Ok(report) => {
+            eprintln!("Check failed:\n{report}");
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
-            eprintln!("Check failed: {e}");
+            eprintln!("Check could not run: {e}");
             return ExitCode::FAILURE;
         }
     }

@@ -5,15 +5,35 @@
 #[path = "../examples/custom_rules.rs"]
 mod custom_rules;
 
-use custom_rules::{check_abstract_domain, compare_case, variant_rule_set};
+use custom_rules::{check_variant, compare_case, variant_rule_set};
 use hcc_pathways::engine::RuleSet;
+use hcc_pathways::grid::Grid;
+use hcc_pathways::Policy;
+
+/// The boundary grid, thinned so the check runs in well under a second in debug builds (the
+/// example itself uses the full grid).
+fn witnesses() -> Grid {
+    let mut g = Grid::boundaries(&Policy::default());
+    g.liver_function.retain(|l| {
+        l.child_pugh_score
+            .is_some_and(|s| [5, 7, 8, 10].contains(&s.get()))
+    });
+    g.spread.truncate(2);
+    g.tace_history
+        .retain(|t| t.intrahepatic_progressions.get() == 0 && !t.afp_rising);
+    g.systemic_regimens.retain(|r| r.is_empty() || r.len() == 2);
+    g
+}
 use hcc_pathways::Pathway;
 
 #[test]
 fn the_variant_partitions_its_abstract_domain() {
     let variant = variant_rule_set().expect("variant builds");
     assert_eq!(variant.leaves().len(), 10);
-    assert_eq!(check_abstract_domain(&variant), Ok(1 << 10));
+    let report = check_variant(&variant, &witnesses()).expect("10 leaves can be enumerated");
+    assert!(report.is_ok(), "{report}");
+    assert_eq!(report.assignments, 1 << 10);
+    assert!(report.realised > 100, "the grid realises many combinations");
 }
 
 #[test]
@@ -26,9 +46,22 @@ fn a_variant_with_a_gap_fails_the_check_naming_the_values() {
         .cloned()
         .collect();
     let broken = RuleSet::new("broken", "0", without_r7).expect("builds");
-    let err = check_abstract_domain(&broken).unwrap_err();
-    assert!(err.starts_with("0 rules matched () when "), "{err}");
-    assert!(err.contains("fit_for_systemic=false"), "{err}");
+    let report = check_variant(&broken, &witnesses()).expect("10 leaves can be enumerated");
+    assert!(!report.is_ok());
+    assert_eq!(report.overlaps().count(), 0);
+    let gap = report
+        .gaps()
+        .find(|g| g.witness.is_some())
+        .expect("a witnessed gap");
+    assert!(gap.matched.is_empty());
+    let values: Vec<String> = report
+        .assignment(gap.mask)
+        .map(|l| format!("{l:?}"))
+        .collect();
+    assert!(
+        values.iter().any(|v| v.contains("fit_for_systemic")),
+        "{values:?}"
+    );
 }
 
 #[test]

@@ -9,7 +9,10 @@ use std::fmt::Write as _;
 use std::io::BufRead;
 
 use hcc_pathways::rules::pathway_rules;
-use hcc_pathways::{classify, Case, Classification, Error, Pathway, Policy};
+use hcc_pathways::{classify_all, Case, Classification, Pathway, Policy};
+
+/// Cases are parsed line by line and classified in batches of this many.
+const BATCH: usize = 4096;
 
 /// One case classified under both policies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,15 +45,31 @@ pub struct Comparison {
     pub skipped: Vec<Skipped>,
 }
 
-/// Classifies one JSON line under both policies.
-pub fn evaluate_line(
-    text: &str,
+/// Classifies a batch of parsed cases (with their line numbers) under both policies with the
+/// batch API, and records each outcome.
+fn flush(
+    batch: &mut Vec<(usize, Case)>,
     default: &Policy,
     alternative: &Policy,
-) -> Result<(Classification, Classification), Error> {
-    // LEAD: switch to the batch API (issue 7) here once it lands on main.
-    let case = Case::from_json(text)?;
-    Ok((classify(&case, default)?, classify(&case, alternative)?))
+    out: &mut Comparison,
+) {
+    let cases: Vec<Case> = batch.iter().map(|(_, c)| *c).collect();
+    let d = classify_all(&cases, default);
+    let a = classify_all(&cases, alternative);
+    for (((line, _), d), a) in batch.iter().zip(d).zip(a) {
+        match d.and_then(|d| a.map(|a| (d, a))) {
+            Ok((default, alternative)) => out.evaluated.push(Evaluated {
+                line: *line,
+                default,
+                alternative,
+            }),
+            Err(e) => out.skipped.push(Skipped {
+                line: *line,
+                error: e.to_string(),
+            }),
+        }
+    }
+    batch.clear();
 }
 
 /// Reads a JSON Lines cohort and classifies each case under both policies. `progress` is told
@@ -68,6 +87,7 @@ pub fn compare(
     let mut buf = Vec::new();
     let mut read = 0u64;
     let mut line = 0usize;
+    let mut batch: Vec<(usize, Case)> = Vec::with_capacity(BATCH);
     loop {
         buf.clear();
         let n = reader.read_until(b'\n', &mut buf)?;
@@ -92,18 +112,20 @@ pub fn compare(
             continue;
         }
         out.lines += 1;
-        match evaluate_line(text, default, alternative) {
-            Ok((d, a)) => out.evaluated.push(Evaluated {
-                line,
-                default: d,
-                alternative: a,
-            }),
+        match Case::from_json(text) {
+            Ok(case) => batch.push((line, case)),
             Err(e) => out.skipped.push(Skipped {
                 line,
                 error: e.to_string(),
             }),
         }
+        if batch.len() == BATCH {
+            flush(&mut batch, default, alternative, &mut out);
+        }
     }
+    flush(&mut batch, default, alternative, &mut out);
+    // Batches finish after the parse errors of their later lines: keep file order.
+    out.skipped.sort_by_key(|s| s.line);
     Ok(out)
 }
 
