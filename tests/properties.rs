@@ -10,11 +10,35 @@ use proptest::prelude::*;
 use proptest::test_runner::{TestRng, TestRunner};
 
 use hcc_pathways::case::{
-    ExtrahepaticSite, GoalsOfCare, LiverFunction, MacrovascularInvasion, Procedure, SiteSet,
+    AutoimmuneDisease, ExtrahepaticSite, GoalsOfCare, LiverFunction, MacrovascularInvasion,
+    Procedure, Regimen, SiteSet, Varices,
 };
+use hcc_pathways::engine::RuleSet;
+use hcc_pathways::options::{modality_rules, palliative_rules};
 use hcc_pathways::quantity::{ChildPughScore, Ecog};
+use hcc_pathways::regimens::line_rules;
 use hcc_pathways::rules::pathway_rules;
 use hcc_pathways::{classify, recommend_with, Assessment, Case, Pathway, Policy};
+
+/// The UNIQUE hit policy of an option rule set, as a harness: exactly one rule matches.
+fn exactly_one_option<D: Copy>(
+    rules: &RuleSet<Assessment, D>,
+    a: &Assessment,
+) -> Result<(&'static str, D), String> {
+    let mask = rules.leaf_mask(a);
+    let ids: Vec<&str> = rules
+        .matches_for_mask(mask)
+        .map(|i| rules.rules()[i].id())
+        .collect();
+    match rules.decide_mask(mask) {
+        Ok(r) => Ok((r.id(), *r.outcome())),
+        Err(_) => Err(format!(
+            "rule set `{}`: {} rules matched {ids:?}",
+            rules.id(),
+            ids.len()
+        )),
+    }
+}
 
 fn pathway(case: &Case, policy: &Policy) -> Result<Pathway, TestCaseError> {
     classify(case, policy)
@@ -150,22 +174,74 @@ proptest! {
         prop_assert!(!refractory || h.procedures.contains(Procedure::Tace) || h.procedures.contains(Procedure::Tae));
     }
 
-    // -----------------------------------------------------------------------------------------
-    // TODO(issue 3, options): add here, once the option rules are merged, with `config()` and
-    // the same strategies (`policy_and_case`, `default_policy_case`):
-    // - option rules are total and unique within the chosen pathway: for every case, exactly
-    //   one option rule of the chosen pathway's option rule set matches (a harness function
-    //   like `common::exactly_one_rule`, generic over the option outcome);
-    // - every repeat_intervention case that is TACE refractory is offered no option containing
-    //   TACE (spec §6: R5 admits refractory cases only as ablation candidates);
-    // - no recommended regimen is contraindicated (spec §7: no checkpoint inhibitor for a
-    //   liver-transplant recipient or active autoimmune disease on systemic treatment; no
-    //   bevacizumab with untreated high-risk varices or variceal bleeding in the last 6 months;
-    //   no regimen already received).
-    // The grid of `hcc_pathways::grid` is the witness set for `engine::check` on those rule
-    // sets too; extend its axes (unsafe location, varices, autoimmune disease, transplant,
-    // regimens received, AFP) to the inputs the option predicates read.
-    // -----------------------------------------------------------------------------------------
+    /// Part 1 (options): within the chosen pathway, exactly one option rule of that pathway's
+    /// UNIQUE option rule set matches (procedure, line of therapy, supportive care), and the
+    /// recommendation carries its outcome.
+    #[test]
+    fn option_rules_are_total_and_unique_within_the_pathway((policy, case) in policy_and_case()) {
+        let a = Assessment::new(&case, &policy).unwrap();
+        let rec = recommend_with(&case, &policy)
+            .map_err(|e| TestCaseError::fail(format!("recommend_with failed: {e}")))?;
+        match rec.pathway {
+            Pathway::RepeatIntervention => {
+                let (_, m) = exactly_one_option(modality_rules(), &a).map_err(TestCaseError::fail)?;
+                prop_assert!(rec.options.iter().any(|o| o.id == m.wire_name()), "{m} not offered");
+            }
+            Pathway::SystemicTherapy => {
+                let (rule, line) = exactly_one_option(line_rules(), &a).map_err(TestCaseError::fail)?;
+                let shown = rec.line_of_therapy.as_ref().expect("a line of therapy");
+                prop_assert_eq!(shown.line, line);
+                prop_assert_eq!(shown.rule.as_ref(), rule);
+                prop_assert!(rec.options.iter().any(|o| o.regimen.is_some()), "no regimen offered");
+            }
+            Pathway::PalliativeCare => {
+                exactly_one_option(palliative_rules(), &a).map_err(TestCaseError::fail)?;
+                prop_assert!(!rec.options.is_empty());
+            }
+        }
+    }
+
+    /// Part 4 (options): a TACE-refractory repeat-intervention case is offered no option
+    /// containing TACE (spec §6), judged from the raw case fields and the options' wire names.
+    #[test]
+    fn refractory_repeat_intervention_gets_no_tace(case in default_policy_case()) {
+        let policy = Policy::default();
+        let rec = recommend_with(&case, &policy).unwrap();
+        let h = &case.history;
+        let refractory = h.tace_insufficient_responses.get() >= 2
+            || h.tace_intrahepatic_progressions.get() >= 2
+            || h.afp_rising_after_tace;
+        if rec.pathway == Pathway::RepeatIntervention && refractory {
+            for o in &rec.options {
+                prop_assert!(!o.id.contains("tace"), "refractory case offered {}", o.id);
+            }
+        }
+    }
+
+    /// Part 4 (options): no offered regimen is contraindicated or already received (spec §7),
+    /// judged from the raw case fields.
+    #[test]
+    fn no_recommended_regimen_is_contraindicated((policy, case) in policy_and_case()) {
+        let rec = recommend_with(&case, &policy).unwrap();
+        let d = &case.drug_safety;
+        let received = case.history.systemic_regimens.received();
+        let no_ici = d.liver_transplant_recipient
+            || d.autoimmune_disease == AutoimmuneDisease::ActiveOnSystemicTreatment;
+        let no_bev = matches!(d.varices, Varices::UntreatedHighRisk | Varices::RecentBleeding);
+        let sorafenib_tolerated = case.history.systemic_regimens.as_slice().iter().rev()
+            .find(|p| p.regimen == Regimen::Sorafenib)
+            .is_some_and(|p| p.tolerated == Some(true));
+        let afp_high = case.recurrence.afp_ng_ml
+            .is_some_and(|afp| afp.get() >= f64::from(policy.ramucirumab_min_afp_ng_ml));
+        for r in rec.options.iter().filter_map(|o| o.regimen) {
+            prop_assert!(rec.pathway == Pathway::SystemicTherapy, "{r} offered in {}", rec.pathway);
+            prop_assert!(!received.contains(r), "{r} was already received");
+            prop_assert!(!(no_ici && r.has_checkpoint_inhibitor()), "{r}: checkpoint inhibitor contraindicated");
+            prop_assert!(!(no_bev && r == Regimen::AtezolizumabBevacizumab), "{r}: bevacizumab contraindicated");
+            prop_assert!(r != Regimen::Regorafenib || sorafenib_tolerated, "regorafenib without tolerated sorafenib");
+            prop_assert!(r != Regimen::Ramucirumab || afp_high, "ramucirumab without AFP >= threshold");
+        }
+    }
 }
 
 /// The case strategy reaches every pathway rule often enough for the properties above to
