@@ -300,12 +300,14 @@ fn summary(since: SystemTime) {
     };
     ratio("a_classify", "d_floor", 2.0, "ratio (a)/(d)");
     ratio("b_recommend", "e_serde_only", 0.5, "ratio (b)/(e)");
-    ratio(
-        "b_recommend",
-        "e_case_round_trip",
-        0.5,
-        "ratio (b)/(case round trip)",
-    );
+    // Informational: the stricter reading of (e) has no target in the issue.
+    if let (Some(n), Some(d)) = (got.get("b_recommend"), got.get("e_case_round_trip")) {
+        println!(
+            "  {:<36} {:>10.2}   (informational, no target)",
+            "ratio (b)/(case round trip)",
+            n / d
+        );
+    }
 }
 
 fn main() {

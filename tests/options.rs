@@ -110,7 +110,11 @@ fn each_modality_rule_has_a_bundled_case() {
     let expected = [
         ("r5_single_small_nodule", "M1", Modality::ThermalAblation),
         ("r5_unsafe_location_pei", "M2", Modality::Pei),
-        ("r5_unsafe_location_tace_pei", "M3", Modality::TacePlusPei),
+        (
+            "r5_unsafe_location_26mm_tace_plus_pei",
+            "M3",
+            Modality::TacePlusPei,
+        ),
         (
             "r5_refractory_unsafe_location_pei_alone",
             "M3R",
@@ -122,7 +126,7 @@ fn each_modality_rule_has_a_bundled_case() {
             Modality::TacePlusAblation,
         ),
         (
-            "r5_unsafe_location_tace_plus_pei",
+            "r5_unsafe_location_45mm_combination_tace_plus_pei",
             "M4P",
             Modality::TacePlusPei,
         ),
@@ -271,10 +275,10 @@ fn modality_rules_are_total_and_unique_over_the_abstract_domain() {
 
 #[test]
 fn near_refractory_caution_one_step_before_the_threshold() {
-    let r = rec(&load("r5_unsafe_location_tace_pei"));
+    let r = rec(&load("r5_unsafe_location_26mm_tace_plus_pei"));
     assert!(has_caution(&r, "near_tace_refractory"));
     // Counters at 0: no caution.
-    let mut c = load("r5_unsafe_location_tace_pei");
+    let mut c = load("r5_unsafe_location_26mm_tace_plus_pei");
     c.history.tace_insufficient_responses = Count::new(0).expect("c");
     assert!(!has_caution(&rec(&c), "near_tace_refractory"));
     // Counters are not added together: one response and one progression is still one step.
