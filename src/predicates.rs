@@ -30,6 +30,33 @@ macro_rules! clinical_predicate {
     };
 }
 
+/// Compares the largest diameter with `threshold`; false (recorded as unknown) when the
+/// diameter is unknown, the conservative reading for every size criterion.
+fn largest_diameter(a: &Assessment, t: &mut Trace, cmp: Cmp, threshold: u16) -> bool {
+    match a.case().recurrence.intrahepatic.largest_diameter_mm {
+        Some(d) => t.compare("largest_diameter_mm", d.get(), cmp, threshold),
+        None => {
+            t.note("largest_diameter_mm", None::<u16>);
+            false
+        }
+    }
+}
+
+/// 1 to `ablation_max_nodules` nodules with the largest at most `max_mm` (shared by the
+/// ablation and TACE-plus-ablation criteria, which differ only in size).
+fn few_nodules_within(a: &Assessment, t: &mut Trace, max_mm: u16) -> bool {
+    let n = a.case().recurrence.intrahepatic.nodules.get();
+    let count_ok = t.compare(
+        "nodules",
+        n,
+        Cmp::Le,
+        u16::from(a.policy().ablation_max_nodules),
+    ) && n >= 1;
+    // Both are read (and recorded) whatever the count, as the explanation lists every fact.
+    let size_ok = largest_diameter(a, t, Cmp::Le, max_mm);
+    count_ok && size_ok
+}
+
 clinical_predicate!(
     /// The patient chose comfort-focused care.
     comfort_focused, COMFORT_FOCUSED, "comfort_focused",
@@ -104,20 +131,7 @@ clinical_predicate!(
     ablation_candidate, ABLATION_CANDIDATE, "ablation_candidate",
     "1 to ablation_max_nodules (3) nodules, largest <= ablation_max_diameter_mm (30)",
     [INASL_2019, NCCN_HCC],
-    |a, t| {
-        let ih = &a.case().recurrence.intrahepatic;
-        let p = a.policy();
-        let n = ih.nodules.get();
-        let count_ok = t.compare("nodules", n, Cmp::Le, u16::from(p.ablation_max_nodules)) && n >= 1;
-        let size_ok = match ih.largest_diameter_mm {
-            Some(d) => t.compare("largest_diameter_mm", d.get(), Cmp::Le, p.ablation_max_diameter_mm),
-            None => {
-                t.note("largest_diameter_mm", None::<u16>);
-                false
-            }
-        };
-        count_ok && size_ok
-    }
+    |a, t| few_nodules_within(a, t, a.policy().ablation_max_diameter_mm)
 );
 
 clinical_predicate!(
@@ -256,13 +270,7 @@ clinical_predicate!(
     pei_size, PEI_SIZE, "pei_size",
     "largest <= pei_max_diameter_mm (20); false if the diameter is unknown",
     [INASL_2019],
-    |a, t| match a.case().recurrence.intrahepatic.largest_diameter_mm {
-        Some(d) => t.compare("largest_diameter_mm", d.get(), Cmp::Le, a.policy().pei_max_diameter_mm),
-        None => {
-            t.note("largest_diameter_mm", None::<u16>);
-            false
-        }
-    }
+    |a, t| largest_diameter(a, t, Cmp::Le, a.policy().pei_max_diameter_mm)
 );
 
 clinical_predicate!(
@@ -271,20 +279,7 @@ clinical_predicate!(
     combination_size, COMBINATION_SIZE, "combination_size",
     "1 to ablation_max_nodules (3) nodules, largest <= combination_max_diameter_mm (50)",
     [PENG_2013, PENG_2012],
-    |a, t| {
-        let ih = &a.case().recurrence.intrahepatic;
-        let p = a.policy();
-        let n = ih.nodules.get();
-        let count_ok = t.compare("nodules", n, Cmp::Le, u16::from(p.ablation_max_nodules)) && n >= 1;
-        let size_ok = match ih.largest_diameter_mm {
-            Some(d) => t.compare("largest_diameter_mm", d.get(), Cmp::Le, p.combination_max_diameter_mm),
-            None => {
-                t.note("largest_diameter_mm", None::<u16>);
-                false
-            }
-        };
-        count_ok && size_ok
-    }
+    |a, t| few_nodules_within(a, t, a.policy().combination_max_diameter_mm)
 );
 
 clinical_predicate!(
@@ -324,13 +319,7 @@ clinical_predicate!(
     |a, t| {
         let ih = &a.case().recurrence.intrahepatic;
         let single = t.compare("nodules", ih.nodules.get(), Cmp::Eq, 1);
-        let large = match ih.largest_diameter_mm {
-            Some(d) => t.compare("largest_diameter_mm", d.get(), Cmp::Ge, a.policy().tace_caution_diameter_mm),
-            None => {
-                t.note("largest_diameter_mm", None::<u16>);
-                false
-            }
-        };
+        let large = largest_diameter(a, t, Cmp::Ge, a.policy().tace_caution_diameter_mm);
         single && large
     }
 );
