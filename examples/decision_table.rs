@@ -7,7 +7,7 @@
 //! cargo run --example decision_table -- --write # regenerate both files
 //! ```
 //!
-//! `tests/decision_table.rs` fails when the committed files differ from what the code renders,
+//! `tests/suite/decision_table.rs` fails when the committed files differ from what the code renders,
 //! so a change to a rule, predicate, threshold or source must regenerate them.
 
 use std::path::Path;

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use hcc_pathways::schema::{check_dir, write_dir, Document, REGENERATE_COMMAND, SCHEMA_DIR};
 
-#[path = "../tests/json_support/readme.rs"]
+#[path = "../tests/suite/json_support/readme.rs"]
 mod readme;
 
 /// The README with its JSON-contract example brought up to date.

@@ -231,7 +231,7 @@ fn clean_doc(doc: &str) -> String {
 
 /// Conditions between the fields of one object that JSON Schema can state (`if`/`then`,
 /// `anyOf`), attached to the case types with `#[schemars(transform = ...)]`. Each mirrors a check
-/// of [`Case::validate`](crate::Case::validate); `tests/schema.rs` holds both to the same
+/// of [`Case::validate`](crate::Case::validate); `tests/suite/schema.rs` holds both to the same
 /// documents. What needs arithmetic (a recorded Child–Pugh score against its components) stays
 /// with the library.
 pub(crate) mod conditions {

@@ -352,7 +352,7 @@ pub fn decision_table() -> String {
     let _ = writeln!(
         out,
         "<!-- Generated from the rule sets in src/ by `{REGENERATE}`. Do not edit by hand: \
-         tests/decision_table.rs fails when this file is stale. -->"
+         tests/suite/decision_table.rs fails when this file is stale. -->"
     );
     out.push_str(
         "\n> **Decision support for a multidisciplinary tumour board (MDT), never a replacement \

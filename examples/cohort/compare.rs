@@ -1,5 +1,5 @@
 //! The core of the `cohort` example, kept apart from its command line so that
-//! `tests/cohort.rs` runs the same code (`#[path = "../examples/cohort/compare.rs"]`).
+//! `tests/suite/cohort.rs` runs the same code (through `#[path]`).
 //!
 //! It reads a JSON Lines cohort, classifies every case under two policies and summarises what
 //! changed. A bad line (malformed JSON, an invalid case) is recorded with its line number and

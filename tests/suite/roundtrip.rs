@@ -1,14 +1,11 @@
 //! JSON round trips of the contract's three documents: value → JSON → value gives the same value,
 //! and JSON → value → JSON gives the same text.
-#![cfg(feature = "json")]
-
-mod json_support;
 
 use hcc_pathways::{recommend, recommend_with, Case, Policy, Recommendation};
 use proptest::prelude::*;
 use serde_json::Value;
 
-use json_support::{example_cases, valid_case, valid_policy};
+use crate::json_support::{example_cases, valid_case, valid_policy};
 
 fn policy_json(p: &Policy) -> String {
     serde_json::to_string_pretty(p).unwrap()

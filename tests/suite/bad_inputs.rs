@@ -1,5 +1,4 @@
 //! Table-driven bad inputs (issue 4, part 6): each names the error variant and the field path.
-#![cfg(feature = "json")]
 
 use serde_json::{json, Value};
 
@@ -33,7 +32,7 @@ fn kind(r: &Reason) -> Kind {
 }
 
 fn base() -> Value {
-    let text = include_str!("../examples/cases/r5_single_small_nodule.json");
+    let text = include_str!("../../examples/cases/r5_single_small_nodule.json");
     serde_json::from_str(text).unwrap()
 }
 

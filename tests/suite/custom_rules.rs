@@ -2,7 +2,7 @@
 //! cases it should, and the check catches a variant with a gap.
 
 #[allow(dead_code)] // the example's `main` is not called here
-#[path = "../examples/custom_rules.rs"]
+#[path = "../../examples/custom_rules.rs"]
 mod custom_rules;
 
 use custom_rules::{check_variant, compare_case, variant_rule_set};

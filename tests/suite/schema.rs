@@ -1,9 +1,6 @@
 //! The JSON contract: the committed schemas match the types, a real validator (the `jsonschema`
 //! crate) accepts every bundled case and every recommendation, and the schema and the library
 //! agree on invalid documents wherever the schema can express the constraint.
-#![cfg(feature = "schemars")]
-
-mod json_support;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -14,7 +11,9 @@ use jsonschema::Validator;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use json_support::{computed_child_pugh, example_cases, loose_case, valid_case, valid_policy};
+use crate::json_support::{
+    computed_child_pugh, example_cases, loose_case, valid_case, valid_policy,
+};
 
 fn committed(doc: Document) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -91,8 +90,8 @@ fn committed_schemas_match_the_types() {
 fn readme_example_is_current_and_valid() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let blocks = json_support::readme::blocks(root).unwrap();
-    let rendered = json_support::readme::render(&readme, &blocks).unwrap();
+    let blocks = crate::json_support::readme::blocks(root).unwrap();
+    let rendered = crate::json_support::readme::render(&readme, &blocks).unwrap();
     assert!(
         rendered == readme,
         "the README's JSON contract example is stale; regenerate it with:\n  {REGENERATE_COMMAND}"

@@ -1,5 +1,5 @@
 //! The README's "JSON contract" example (a bundled case and its recommendation), kept in step
-//! with the code: `tests/schema.rs` checks it, `examples/schema.rs --write` rewrites it.
+//! with the code: `tests/suite/schema.rs` checks it, `examples/schema.rs --write` rewrites it.
 //! Shared by both through `#[path]`.
 
 use std::path::Path;

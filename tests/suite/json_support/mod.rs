@@ -1,5 +1,5 @@
-//! Compact proptest generators for the JSON-contract tests (`tests/schema.rs`,
-//! `tests/roundtrip.rs`): valid cases and policies, and "loose" cases whose fields are each in
+//! Compact proptest generators for the JSON-contract tests (`tests/suite/schema.rs`,
+//! `tests/suite/roundtrip.rs`): valid cases and policies, and "loose" cases whose fields are each in
 //! range but whose cross-field facts are random.
 #![allow(dead_code)] // Each test binary uses a different part.
 

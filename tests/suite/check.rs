@@ -2,9 +2,7 @@
 //! part 3): the check reports gaps and overlaps with witnesses, and the property harness, run
 //! as a function, fails on the broken rule sets too.
 
-mod common;
-
-use common::{config, exactly_one_rule, policy_and_case};
+use crate::common::{config, exactly_one_rule, policy_and_case};
 use proptest::test_runner::{TestError, TestRunner};
 
 use hcc_pathways::case::{GoalsOfCare, MacrovascularInvasion};

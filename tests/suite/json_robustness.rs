@@ -1,10 +1,7 @@
 //! Robustness of the JSON entry points (issue 4, part 5): arbitrary documents and mutations of
 //! valid cases never panic; the result is a valid case or a typed error naming a field.
-#![cfg(feature = "json")]
 
-mod common;
-
-use common::Dice;
+use crate::common::Dice;
 
 use std::sync::LazyLock;
 
@@ -15,13 +12,13 @@ use serde_json::{Map, Number, Value};
 use hcc_pathways::{recommend, Case, Error, Policy};
 
 const CASES: [&str; 7] = [
-    include_str!("../examples/cases/r1_comfort_focused.json"),
-    include_str!("../examples/cases/r2_child_pugh_c.json"),
-    include_str!("../examples/cases/r3_lung_metastases_fit.json"),
-    include_str!("../examples/cases/r4_portal_vein_child_pugh_8.json"),
-    include_str!("../examples/cases/r5_single_small_nodule.json"),
-    include_str!("../examples/cases/r6_beyond_up_to_seven.json"),
-    include_str!("../examples/cases/r7_child_pugh_7_multinodular.json"),
+    include_str!("../../examples/cases/r1_comfort_focused.json"),
+    include_str!("../../examples/cases/r2_child_pugh_c.json"),
+    include_str!("../../examples/cases/r3_lung_metastases_fit.json"),
+    include_str!("../../examples/cases/r4_portal_vein_child_pugh_8.json"),
+    include_str!("../../examples/cases/r5_single_small_nodule.json"),
+    include_str!("../../examples/cases/r6_beyond_up_to_seven.json"),
+    include_str!("../../examples/cases/r7_child_pugh_7_multinodular.json"),
 ];
 
 static PARSED: LazyLock<Vec<Value>> = LazyLock::new(|| {
@@ -318,7 +315,7 @@ fn entry_points_hold(json: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(common::config())]
+    #![proptest_config(crate::common::config())]
 
     #[test]
     fn arbitrary_documents_never_panic(r in rolls()) {

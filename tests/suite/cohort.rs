@@ -1,6 +1,6 @@
 //! The cohort example's core, run on small in-memory cohorts and on the bundled synthetic one.
 
-#[path = "../examples/cohort/compare.rs"]
+#[path = "../../examples/cohort/compare.rs"]
 mod compare;
 
 use compare::{compare, policy_changes, report, Comparison};

@@ -1,9 +1,7 @@
 //! Property tests of issue 4: every valid case under every valid policy maps to exactly one
 //! pathway (part 1), and the clinical safety properties (part 4). 10,000 cases per property.
 
-mod common;
-
-use common::{
+use crate::common::{
     case_for, config, default_policy_case, exactly_one_rule, localize, policy, policy_and_case,
 };
 use proptest::prelude::*;
@@ -279,7 +277,7 @@ fn localize_keeps_cases_valid() {
     let mut runner = TestRunner::deterministic();
     let p = Policy::default();
     for _ in 0..1_000 {
-        let c = common::case_for(&p)
+        let c = crate::common::case_for(&p)
             .new_tree(&mut runner)
             .unwrap()
             .current();
