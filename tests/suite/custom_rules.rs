@@ -3,9 +3,9 @@
 
 #[allow(dead_code)] // the example's `main` is not called here
 #[path = "../../examples/custom_rules.rs"]
-mod custom_rules;
+mod variant;
 
-use custom_rules::{check_variant, compare_case, variant_rule_set};
+use variant::{check_variant, compare_case, variant_rule_set};
 use hcc_pathways::engine::RuleSet;
 use hcc_pathways::grid::Grid;
 use hcc_pathways::Policy;
