@@ -5,152 +5,16 @@
 //! Per-field ranges are checked when a value is built; facts that depend on each other are
 //! checked by [`Case::validate`], which [`crate::recommend`] always runs.
 
+#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::error::{Error, Reason};
+use crate::error::Error;
 use crate::quantity::{
     AfpNgMl, Albumin, Bilirubin, ChildPughScore, Count, DiameterMm, Ecog, Inr, Months, NoduleCount,
 };
 
-macro_rules! wire_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $wire:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        pub enum $name {
-            $($(#[$vm])* #[cfg_attr(feature = "serde", serde(rename = $wire))] $v),*
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$v),*];
-
-            /// The JSON wire name.
-            pub const fn wire_name(self) -> &'static str {
-                match self { $($name::$v => $wire),* }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.wire_name())
-            }
-        }
-
-        impl From<$name> for crate::engine::Value {
-            fn from(v: $name) -> Self {
-                crate::engine::Value::Text(std::borrow::Cow::Borrowed(v.wire_name()))
-            }
-        }
-    };
-}
-pub(crate) use wire_enum;
-
-macro_rules! bit_set {
-    ($(#[$m:meta])* $name:ident of $elem:ident) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-        pub struct $name(u32);
-
-        impl $name {
-            /// The empty set.
-            pub const EMPTY: $name = $name(0);
-
-            /// A set of the given elements.
-            pub fn of(items: &[$elem]) -> Self {
-                items.iter().fold(Self::EMPTY, |s, i| s.with(*i))
-            }
-
-            /// This set with `item` added.
-            #[must_use]
-            pub const fn with(self, item: $elem) -> Self {
-                $name(self.0 | (1 << item as u32))
-            }
-
-            /// Whether `item` is in the set.
-            pub const fn contains(self, item: $elem) -> bool {
-                self.0 & (1 << item as u32) != 0
-            }
-
-            /// Whether the set is empty.
-            pub const fn is_empty(self) -> bool {
-                self.0 == 0
-            }
-
-            /// Number of elements.
-            pub const fn len(self) -> usize {
-                self.0.count_ones() as usize
-            }
-
-            /// The elements, in declaration order.
-            pub fn iter(self) -> impl Iterator<Item = $elem> {
-                $elem::ALL.iter().copied().filter(move |e| self.contains(*e))
-            }
-        }
-
-        impl FromIterator<$elem> for $name {
-            fn from_iter<I: IntoIterator<Item = $elem>>(iter: I) -> Self {
-                iter.into_iter().fold(Self::EMPTY, |s, i| s.with(i))
-            }
-        }
-
-        #[cfg(feature = "serde")]
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.iter())
-            }
-        }
-
-        #[cfg(feature = "serde")]
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> serde::de::Visitor<'de> for V {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str(concat!("a list of ", stringify!($elem), " names"))
-                    }
-                    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<$name, A::Error> {
-                        let mut set = $name::EMPTY;
-                        while let Some(item) = a.next_element::<$elem>()? {
-                            // A set lists each name once (the schema says `uniqueItems`): a
-                            // repeated name is more likely a slip for another than a harmless echo.
-                            if set.contains(item) {
-                                return Err(serde::de::Error::custom(format_args!(
-                                    "`{item}` is listed twice"
-                                )));
-                            }
-                            set = set.with(item);
-                        }
-                        Ok(set)
-                    }
-                }
-                d.deserialize_seq(V)
-            }
-        }
-
-        #[cfg(feature = "schemars")]
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
-            }
-            fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({
-                    "description": concat!("A set of `", stringify!($elem), "` names, each listed once."),
-                    "type": "array",
-                    "items": g.subschema_for::<$elem>(),
-                    "uniqueItems": true,
-                })
-            }
-        }
-    };
-}
-
-pub(crate) use bit_set;
-
-wire_enum! {
+crate::macros::wire_enum! {
     /// What the patient wants from care.
     GoalsOfCare {
         /// Active anticancer treatment is wanted.
@@ -160,7 +24,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+crate::macros::wire_enum! {
     /// Ascites, as scored by Child–Pugh.
     Ascites {
         /// None (1 point).
@@ -172,7 +36,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+crate::macros::wire_enum! {
     /// Hepatic encephalopathy, as scored by Child–Pugh.
     Encephalopathy {
         /// None (1 point).
@@ -184,7 +48,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+crate::macros::wire_enum! {
     /// Macrovascular invasion by the tumour.
     MacrovascularInvasion {
         /// No macrovascular invasion.
@@ -198,7 +62,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+crate::macros::wire_enum! {
     /// A site of spread outside the liver.
     ExtrahepaticSite {
         /// Lung.
@@ -218,7 +82,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+crate::macros::wire_enum! {
     /// An interventional or surgical procedure received before this recurrence.
     Procedure {
         /// Transarterial chemoembolization.
@@ -238,7 +102,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+crate::macros::wire_enum! {
     /// Autoimmune disease, as it bears on checkpoint inhibitors.
     AutoimmuneDisease {
         /// None.
@@ -250,7 +114,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+crate::macros::wire_enum! {
     /// Oesophageal varices, as they bear on bevacizumab and other VEGF-pathway drugs.
     Varices {
         /// Not screened by endoscopy in the last 6 months.
@@ -264,7 +128,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+crate::macros::wire_enum! {
     /// A systemic regimen (received, or offered by the option rules).
     ///
     /// `pembrolizumab`, `nivolumab` and `other` can be recorded as received; the rules do not
@@ -301,7 +165,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+crate::macros::wire_enum! {
     /// A mechanism class of systemic drugs (spec §7).
     MechanismClass {
         /// VEGF-pathway kinase inhibitor (sorafenib, lenvatinib, cabozantinib, regorafenib,
@@ -316,22 +180,22 @@ wire_enum! {
     }
 }
 
-bit_set! {
+crate::macros::bit_set! {
     /// A set of extrahepatic sites (a JSON array of names).
     SiteSet of ExtrahepaticSite
 }
 
-bit_set! {
+crate::macros::bit_set! {
     /// A set of procedures (a JSON array of names).
     ProcedureSet of Procedure
 }
 
-bit_set! {
+crate::macros::bit_set! {
     /// A set of regimens.
     RegimenSet of Regimen
 }
 
-bit_set! {
+crate::macros::bit_set! {
     /// A set of mechanism classes.
     ClassSet of MechanismClass
 }
@@ -688,166 +552,4 @@ pub struct Case {
     pub history: History,
     /// Drug-safety facts.
     pub drug_safety: DrugSafety,
-}
-
-fn inconsistent(field: &'static str, detail: &'static str) -> Error {
-    Error::invalid(
-        field,
-        Reason::Inconsistent {
-            detail: Cow::Borrowed(detail),
-        },
-    )
-}
-
-fn missing(field: &'static str, because: &'static str) -> Error {
-    Error::invalid(
-        field,
-        Reason::Missing {
-            because: Some(Cow::Borrowed(because)),
-        },
-    )
-}
-
-fn not_allowed(field: &'static str, because: &'static str) -> Error {
-    Error::invalid(
-        field,
-        Reason::NotAllowed {
-            because: Cow::Borrowed(because),
-        },
-    )
-}
-
-impl Case {
-    /// Parses a case from JSON and validates it.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] naming the JSON path of the first problem: malformed JSON, an unknown
-    /// field, a missing field, a value of the wrong type or out of range, or facts that
-    /// contradict each other (see [`Case::validate`]).
-    ///
-    /// ```
-    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
-    /// let case = hcc_pathways::Case::from_json(&json)?;
-    /// assert_eq!(case.performance_status.ecog.get(), 0);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[cfg(feature = "json")]
-    pub fn from_json(json: &str) -> Result<Case, Error> {
-        let case: Case = crate::error::parse_json(json)?;
-        case.validate()?;
-        Ok(case)
-    }
-
-    /// Serialises the case as JSON.
-    #[cfg(feature = "json")]
-    pub fn to_json(&self) -> String {
-        // A Case holds only finite numbers, strings and lists: serialising cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
-    }
-
-    /// Checks the facts that depend on each other (spec §2).
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] naming the field when: ECOG is 1 or 2 without `cancer_related`; neither
-    /// a Child–Pugh score nor all five components are given; a recorded score disagrees with the
-    /// one computed from the components; a diameter is given without nodules, or nodules without
-    /// a diameter (unless infiltrative); infiltrative growth or an unsafe location is recorded
-    /// without nodules; the case describes no recurrence; no procedure is recorded; TACE
-    /// counters or rising AFP after TACE are recorded without TACE or TAE.
-    ///
-    /// ```
-    /// use hcc_pathways::{Error, Reason};
-    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
-    /// let mut case = hcc_pathways::Case::from_json(&json)?;
-    /// case.recurrence.intrahepatic.largest_diameter_mm = None;
-    /// let err = case.validate().unwrap_err();
-    /// assert_eq!(err.field(), Some("recurrence.intrahepatic.largest_diameter_mm"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn validate(&self) -> Result<(), Error> {
-        self.validate_scoring().map(|_| ())
-    }
-
-    /// [`Case::validate`], returning the Child–Pugh score it had to compute anyway (so that
-    /// building an [`Assessment`](crate::Assessment) computes it once).
-    pub(crate) fn validate_scoring(&self) -> Result<u8, Error> {
-        let ps = &self.performance_status;
-        if matches!(ps.ecog.get(), 1 | 2) && ps.cancer_related.is_none() {
-            return Err(missing(
-                "performance_status.cancer_related",
-                "when ECOG is 1 or 2 (BCLC 2022: only cancer-related impairment upstages)",
-            ));
-        }
-        let child_pugh = crate::scores::child_pugh(&self.liver_function)?;
-
-        let ih = &self.recurrence.intrahepatic;
-        let n = ih.nodules.get();
-        if n == 0 {
-            if ih.largest_diameter_mm.is_some() {
-                return Err(not_allowed(
-                    "recurrence.intrahepatic.largest_diameter_mm",
-                    "when there are no nodules",
-                ));
-            }
-            if ih.infiltrative {
-                return Err(inconsistent(
-                    "recurrence.intrahepatic.infiltrative",
-                    "infiltrative growth recorded with 0 nodules: count the infiltrative lesion as a nodule",
-                ));
-            }
-            if ih.unsafe_ablation_location {
-                return Err(inconsistent(
-                    "recurrence.intrahepatic.unsafe_ablation_location",
-                    "a nodule location recorded with 0 nodules",
-                ));
-            }
-            let advanced = self.recurrence.macrovascular_invasion != MacrovascularInvasion::None
-                || !self.recurrence.extrahepatic_sites.is_empty();
-            if !advanced {
-                return Err(inconsistent(
-                    "recurrence",
-                    "the case describes no recurrence: no nodules, no vascular invasion, no extrahepatic spread",
-                ));
-            }
-        } else if ih.largest_diameter_mm.is_none() && !ih.infiltrative {
-            return Err(missing(
-                "recurrence.intrahepatic.largest_diameter_mm",
-                "when there is at least one nodule and the growth is not infiltrative",
-            ));
-        }
-
-        let h = &self.history;
-        if h.procedures.is_empty() {
-            return Err(missing(
-                "history.procedures",
-                "(this library addresses recurrence after interventional therapy: name at least one procedure)",
-            ));
-        }
-        let had_tace =
-            h.procedures.contains(Procedure::Tace) || h.procedures.contains(Procedure::Tae);
-        if !had_tace {
-            const NO_TACE: &str =
-                "counted after TACE, but neither `tace` nor `tae` is in history.procedures";
-            if h.tace_insufficient_responses.get() > 0 {
-                return Err(inconsistent("history.tace_insufficient_responses", NO_TACE));
-            }
-            if h.tace_intrahepatic_progressions.get() > 0 {
-                return Err(inconsistent(
-                    "history.tace_intrahepatic_progressions",
-                    NO_TACE,
-                ));
-            }
-            if h.afp_rising_after_tace {
-                return Err(inconsistent("history.afp_rising_after_tace", NO_TACE));
-            }
-        }
-        Ok(child_pugh)
-    }
-}
-
-#[cfg(feature = "json")]
-impl From<serde_json::Error> for Error {
-    fn from(e: serde_json::Error) -> Self {
-        crate::error::from_json_error(String::new(), &e)
-    }
 }

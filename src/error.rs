@@ -140,87 +140,16 @@ fn subject(field: &str) -> String {
     }
 }
 
+/// Start of the message of an out-of-range value (kept in step with [`Reason`]'s `Display`).
+#[cfg(feature = "json")]
+pub(crate) const RANGE_MARK: &str = "out of range: expected ";
+/// Message of a non-finite value.
+#[cfg(feature = "json")]
+pub(crate) const NOT_FINITE_MARK: &str = "must be a finite number";
+
 pub(crate) fn out_of_range(expected: &'static str, found: impl fmt::Display) -> Reason {
     Reason::OutOfRange {
         expected: Cow::Borrowed(expected),
         found: Cow::Owned(found.to_string()),
     }
-}
-
-/// Maps a serde_json error, with the path where it happened, to [`Error::Invalid`].
-#[cfg(feature = "json")]
-pub(crate) fn from_json_error(path: String, err: &serde_json::Error) -> Error {
-    use serde_json::error::Category;
-    let text = err.to_string();
-    // serde_json appends " at line L column C"; keep it for syntax errors only.
-    let msg = text
-        .rsplit_once(" at line ")
-        .map_or(text.as_str(), |(m, _)| m)
-        .to_owned();
-    let path = if path == "." || path == "?" {
-        String::new()
-    } else {
-        path
-    };
-    let (reason, child) = match err.classify() {
-        Category::Syntax | Category::Eof | Category::Io => (
-            Reason::Syntax {
-                detail: Cow::Owned(text),
-            },
-            None,
-        ),
-        Category::Data => data_reason(&msg),
-    };
-    // serde reports a missing or unknown field at its parent: name the field itself.
-    let field = match child {
-        Some(name) if path == name || path.ends_with(&format!(".{name}")) => path,
-        Some(name) if path.is_empty() => name,
-        Some(name) => format!("{path}.{name}"),
-        None => path,
-    };
-    Error::invalid(field, reason)
-}
-
-#[cfg(feature = "json")]
-fn data_reason(msg: &str) -> (Reason, Option<String>) {
-    fn between<'a>(s: &'a str, start: &str) -> Option<&'a str> {
-        let rest = s.strip_prefix(start)?;
-        let end = rest.find('`')?;
-        Some(&rest[..end])
-    }
-    if let Some(name) = between(msg, "unknown field `") {
-        let reason = Reason::UnknownField {
-            name: Cow::Owned(name.to_owned()),
-        };
-        return (reason, Some(name.to_owned()));
-    }
-    if let Some(name) = between(msg, "missing field `") {
-        return (Reason::Missing { because: None }, Some(name.to_owned()));
-    }
-    if let Some(rest) = msg.strip_prefix(crate::quantity::RANGE_MARK) {
-        if let Some((expected, found)) = rest.split_once(", found ") {
-            let reason = Reason::OutOfRange {
-                expected: Cow::Owned(expected.to_owned()),
-                found: Cow::Owned(found.to_owned()),
-            };
-            return (reason, None);
-        }
-    }
-    if msg == crate::quantity::NOT_FINITE_MARK {
-        return (Reason::NotFinite, None);
-    }
-    let reason = Reason::InvalidValue {
-        detail: Cow::Owned(msg.to_owned()),
-    };
-    (reason, None)
-}
-
-/// Parses a JSON document into `T`, naming the path of the first problem.
-#[cfg(feature = "json")]
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let value: T = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| from_json_error(e.path().to_string(), e.inner()))?;
-    de.end().map_err(|e| from_json_error(String::new(), &e))?;
-    Ok(value)
 }

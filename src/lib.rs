@@ -152,12 +152,16 @@
 #![deny(missing_docs)]
 #![warn(clippy::missing_errors_doc)]
 
+mod macros;
+
 pub mod assessment;
 mod batch;
 pub mod case;
 pub mod engine;
 pub mod error;
 pub mod grid;
+#[cfg(feature = "json")]
+mod json;
 pub mod options;
 pub mod policy;
 pub mod predicates;
@@ -170,6 +174,7 @@ pub mod schema;
 pub mod scores;
 pub mod sources;
 pub mod table;
+mod validate;
 
 pub use assessment::Assessment;
 pub use batch::{classify_all, recommend_all};

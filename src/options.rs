@@ -27,13 +27,13 @@
 //! ```
 
 use std::borrow::Cow;
-use std::fmt;
 use std::sync::LazyLock;
 
 use crate::assessment::Assessment;
-use crate::case::{wire_enum, Regimen, RegimenSet};
+use crate::case::{Regimen, RegimenSet};
 use crate::engine::{all, any, Expr, Rule, RuleSet};
 use crate::error::Error;
+use crate::macros::wire_enum;
 use crate::predicates::*;
 use crate::recommendation::{
     cite, Caution, Consideration, OmittedRegimen, TherapyLine, TreatmentOption,

@@ -176,23 +176,4 @@ impl Policy {
         }
         Ok(())
     }
-
-    /// Parses a policy from JSON (missing fields take their defaults) and validates it.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] naming the field for malformed JSON, unknown fields, wrong types, or
-    /// a failed [`Policy::validate`].
-    ///
-    /// ```
-    /// let p = hcc_pathways::Policy::from_json(r#"{"systemic_max_child_pugh": 7}"#)?;
-    /// assert_eq!(p.systemic_max_child_pugh, 7);
-    /// assert_eq!(p.terminal_min_ecog, 3);
-    /// # Ok::<(), hcc_pathways::Error>(())
-    /// ```
-    #[cfg(feature = "json")]
-    pub fn from_json(json: &str) -> Result<Policy, Error> {
-        let p: Policy = crate::error::parse_json(json)?;
-        p.validate()?;
-        Ok(p)
-    }
 }

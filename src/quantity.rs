@@ -11,13 +11,6 @@ use std::fmt;
 
 use crate::error::{out_of_range, Error, Reason};
 
-/// Start of the message of an out-of-range value (kept in step with [`Reason`]'s `Display`).
-#[cfg(feature = "json")]
-pub(crate) const RANGE_MARK: &str = "out of range: expected ";
-/// Message of a non-finite value.
-#[cfg(feature = "json")]
-pub(crate) const NOT_FINITE_MARK: &str = "must be a finite number";
-
 fn check_float(
     field: &'static str,
     value: f64,
@@ -182,8 +175,31 @@ int_quantity!(
 
 impl ChildPughScore {
     /// The class: A (5–6), B (7–9) or C (10–15).
-    pub fn class(self) -> crate::scores::ChildPughClass {
-        crate::scores::ChildPughClass::of(self.0)
+    pub fn class(self) -> ChildPughClass {
+        ChildPughClass::of(self.0)
+    }
+}
+
+crate::macros::wire_enum! {
+    /// Child–Pugh class (Pugh 1973).
+    ChildPughClass {
+        /// Score 5–6.
+        A = "A",
+        /// Score 7–9.
+        B = "B",
+        /// Score 10–15.
+        C = "C",
+    }
+}
+
+impl ChildPughClass {
+    /// The class of a score.
+    pub fn of(score: u8) -> Self {
+        match score {
+            0..=6 => ChildPughClass::A,
+            7..=9 => ChildPughClass::B,
+            _ => ChildPughClass::C,
+        }
     }
 }
 

@@ -21,14 +21,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-#[cfg(feature = "schemars")]
-use std::borrow::Cow;
-use std::fmt;
 use std::sync::LazyLock;
 
 use crate::assessment::Assessment;
-use crate::case::{bit_set, wire_enum, AutoimmuneDisease, Regimen, RegimenSet, Varices};
+use crate::case::{AutoimmuneDisease, Regimen, RegimenSet, Varices};
 use crate::engine::{all, Rule, RuleSet};
+use crate::macros::{bit_set, wire_enum};
 use crate::options::Evidence;
 use crate::predicates::{
     last_regimen_checkpoint_inhibitor, last_regimen_sorafenib_or_lenvatinib, last_regimen_stride,

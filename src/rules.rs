@@ -13,7 +13,7 @@ use crate::predicates::{
 };
 use crate::sources::*;
 
-crate::case::wire_enum! {
+crate::macros::wire_enum! {
     /// The three treatment pathways; exactly one per case.
     ///
     /// Ordered by the fitness each demands: `palliative_care` < `systemic_therapy` <

@@ -9,28 +9,7 @@ use crate::case::{
 use crate::error::{Error, Reason};
 use crate::quantity::{Albumin, AlbuminUnit, Bilirubin, BilirubinUnit, Inr};
 
-crate::case::wire_enum! {
-    /// Child–Pugh class (Pugh 1973).
-    ChildPughClass {
-        /// Score 5–6.
-        A = "A",
-        /// Score 7–9.
-        B = "B",
-        /// Score 10–15.
-        C = "C",
-    }
-}
-
-impl ChildPughClass {
-    /// The class of a score.
-    pub fn of(score: u8) -> Self {
-        match score {
-            0..=6 => ChildPughClass::A,
-            7..=9 => ChildPughClass::B,
-            _ => ChildPughClass::C,
-        }
-    }
-}
+pub use crate::quantity::ChildPughClass;
 
 /// Child–Pugh points for bilirubin, scored in the unit it was entered in: < 2 / 2–3 / > 3 mg/dL,
 /// or < 34.2 / 34.2–51.3 / > 51.3 µmol/L; a value on a boundary scores 2.
@@ -198,7 +177,7 @@ pub fn child_pugh(lf: &LiverFunction) -> Result<u8, Error> {
     }
 }
 
-crate::case::wire_enum! {
+crate::macros::wire_enum! {
     /// ALBI grade (Johnson 2015).
     AlbiGrade {
         /// ≤ −2.60.
@@ -210,7 +189,7 @@ crate::case::wire_enum! {
     }
 }
 
-crate::case::wire_enum! {
+crate::macros::wire_enum! {
     /// Modified ALBI grade (Hiraoka 2017): grade 2 split at −2.270.
     MalbiGrade {
         /// ALBI grade 1.
@@ -291,7 +270,7 @@ pub fn within_milan(case: &Case) -> bool {
     }
 }
 
-crate::case::wire_enum! {
+crate::macros::wire_enum! {
     /// BCLC stage of the recurrence (BCLC 2022; informational).
     BclcStage {
         /// Very early.
