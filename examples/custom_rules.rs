@@ -26,12 +26,13 @@ use hcc_pathways::engine::{
     all, check, CheckReport, Cmp, Expr, Predicate, Rule, RuleSet, RuleSetError, Trace,
 };
 use hcc_pathways::grid::Grid;
+use hcc_pathways::pathway::pathway_rules;
 use hcc_pathways::predicates::{
     self, ablation_candidate, advanced, comfort_focused, fit_for_intervention, fit_for_systemic,
     infiltrative, single_nodule, tace_refractory, terminal,
 };
-use hcc_pathways::rules::{pathway_rules, Pathway};
 use hcc_pathways::sources::{Source, BCLC_2022};
+use hcc_pathways::Pathway;
 use hcc_pathways::{Assessment, Case, Policy};
 
 /// The researcher's own source: every predicate and rule must cite one, or it does not compile.

@@ -47,7 +47,7 @@ fn main() -> ExitCode {
                 }
             }
             if stale {
-                eprintln!("regenerate with: {}", hcc_pathways::table::REGENERATE);
+                eprintln!("regenerate with: cargo run --example decision_table -- --write");
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS

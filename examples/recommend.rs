@@ -50,7 +50,7 @@ fn main() -> ExitCode {
     let result = Case::from_json(&text).and_then(|case| recommend(&case));
     match result {
         Ok(rec) if json_out => {
-            println!("{}", rec.to_json());
+            println!("{}", rec.to_json_pretty());
             ExitCode::SUCCESS
         }
         Ok(rec) => {

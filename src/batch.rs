@@ -6,7 +6,6 @@
 //! does not stop the batch. [`classify_all`] checks the policy once for the whole batch, which
 //! is a sizeable share of classifying one case.
 
-use crate::assessment::Assessment;
 use crate::case::Case;
 use crate::error::Error;
 use crate::policy::Policy;
@@ -37,8 +36,8 @@ pub fn classify_all(cases: &[Case], policy: &Policy) -> Vec<Result<Classificatio
         Ok(()) => cases
             .iter()
             .map(|case| {
-                Assessment::under_valid_policy(case, policy)
-                    .and_then(|a| crate::classify_assessment(&a))
+                crate::evaluate::assess(case, policy, &mut crate::evaluate::Memo::silent())
+                    .map(|a| crate::classification(&a))
             })
             .collect(),
         Err(e) => {

@@ -131,8 +131,7 @@ crate::macros::wire_enum! {
 crate::macros::wire_enum! {
     /// A systemic regimen (received, or offered by the option rules).
     ///
-    /// `pembrolizumab`, `nivolumab` and `other` can be recorded as received; the rules do not
-    /// offer them.
+    /// `other` can be recorded as received; the rules do not offer it.
     Regimen {
         /// Atezolizumab + bevacizumab (IMbrave150).
         AtezolizumabBevacizumab = "atezolizumab_bevacizumab",
@@ -156,9 +155,9 @@ crate::macros::wire_enum! {
         Regorafenib = "regorafenib",
         /// Ramucirumab (REACH-2).
         Ramucirumab = "ramucirumab",
-        /// Pembrolizumab alone (recorded history only).
+        /// Pembrolizumab alone (second line after sorafenib or lenvatinib, may be considered).
         Pembrolizumab = "pembrolizumab",
-        /// Nivolumab alone (recorded history only).
+        /// Nivolumab alone (second line after sorafenib or lenvatinib, may be considered).
         Nivolumab = "nivolumab",
         /// Any other regimen (recorded history only; adds no known mechanism class).
         Other = "other",
@@ -220,6 +219,26 @@ impl Regimen {
             | Regimen::Nivolumab => ClassSet::of(&[AntiPd1Pdl1]),
             Regimen::Ramucirumab => ClassSet::of(&[AntiVegfAntibody]),
             Regimen::Other => ClassSet::EMPTY,
+        }
+    }
+
+    /// The regimen's name for clinicians.
+    pub fn name(self) -> &'static str {
+        match self {
+            Regimen::AtezolizumabBevacizumab => "Atezolizumab + bevacizumab",
+            Regimen::DurvalumabTremelimumab => "Durvalumab + tremelimumab (STRIDE)",
+            Regimen::NivolumabIpilimumab => "Nivolumab + ipilimumab",
+            Regimen::CamrelizumabRivoceranib => "Camrelizumab + rivoceranib",
+            Regimen::Lenvatinib => "Lenvatinib",
+            Regimen::Sorafenib => "Sorafenib",
+            Regimen::Durvalumab => "Durvalumab alone",
+            Regimen::Tislelizumab => "Tislelizumab alone",
+            Regimen::Cabozantinib => "Cabozantinib",
+            Regimen::Regorafenib => "Regorafenib",
+            Regimen::Ramucirumab => "Ramucirumab",
+            Regimen::Pembrolizumab => "Pembrolizumab alone",
+            Regimen::Nivolumab => "Nivolumab alone",
+            Regimen::Other => "Other regimen",
         }
     }
 

@@ -11,7 +11,7 @@
 //! [`engine::check`](crate::engine::check):
 //!
 //! ```
-//! use hcc_pathways::{engine::check, grid::Grid, predicates, rules::pathway_rules, Policy};
+//! use hcc_pathways::{engine::check, grid::Grid, predicates, pathway::pathway_rules, Policy};
 //!
 //! let policy = Policy::default();
 //! let mut grid = Grid::boundaries(&policy);
@@ -35,8 +35,8 @@
 //! | TACE history | no TACE; each counter at 0, t − 1, t, t + 1 and 50 with the other at 0; both one short of their thresholds, with and without rising AFP; rising AFP alone; everything at its maximum |
 //! | systemic regimens | 0, 12, and L − 1, L, L + 1 regimens received (L = regimens from which later-line fitness applies) |
 //!
-//! AFP, months since the last procedure and the drug-safety facts, which no pathway predicate
-//! reads, hold one value each.
+//! AFP, months since the last procedure and the drug-safety facts hold one value each here;
+//! [`Grid::with_option_inputs`] adds every value the option rules distinguish.
 
 use crate::assessment::Assessment;
 use crate::case::{
@@ -222,6 +222,217 @@ impl Grid {
                 hbsag_positive: None,
             }],
         }
+    }
+
+    /// [`Grid::boundaries`] with the inputs the option, caution and consideration rules read
+    /// too: nodule locations where thermal ablation is unsafe; diameters and counts around
+    /// the PEI, combination and TACE-caution cut-points; AFP unknown and around the
+    /// ramucirumab and transplant-caution thresholds; months around early recurrence; every
+    /// drug-safety combination; and regimen histories that reach every line of therapy and
+    /// sorafenib tolerance (tolerated, not, unknown), within and beyond the cabozantinib
+    /// prior-line limit. Far too many combinations to enumerate: draw from it with
+    /// [`Grid::sample`].
+    ///
+    /// ```
+    /// use hcc_pathways::{grid::Grid, Policy};
+    /// let grid = Grid::with_option_inputs(&Policy::default());
+    /// assert!(grid.len() > 1_000_000_000);
+    /// assert_eq!(grid.drug_safety.len(), 72);
+    /// ```
+    pub fn with_option_inputs(policy: &Policy) -> Grid {
+        let p = policy;
+        let mut g = Grid::boundaries(policy);
+        // Intrahepatic: the option cut-points, with safe and unsafe locations.
+        let mut cuts = vec![
+            i64::from(p.pei_max_diameter_mm),
+            i64::from(p.combination_max_diameter_mm),
+            i64::from(p.tace_caution_diameter_mm),
+        ];
+        cuts.extend([i64::from(p.ablation_max_diameter_mm)]);
+        let diameters = around(
+            &cuts,
+            i64::from(DiameterMm::MIN),
+            i64::from(DiameterMm::MAX),
+        );
+        let counts = around(
+            &[
+                1,
+                i64::from(p.ablation_max_nodules),
+                i64::from(p.combination_max_nodules),
+            ],
+            1,
+            i64::from(NoduleCount::MAX),
+        );
+        let mut extra = Vec::new();
+        for n in &counts {
+            for d in &diameters {
+                for unsafe_location in [false, true] {
+                    if let (Ok(nodules), Ok(d)) = (NoduleCount::new(*n), DiameterMm::new(*d)) {
+                        extra.push(Intrahepatic {
+                            nodules,
+                            largest_diameter_mm: Some(d),
+                            infiltrative: false,
+                            unsafe_ablation_location: unsafe_location,
+                        });
+                    }
+                }
+            }
+        }
+        let mut unsafe_copies: Vec<Intrahepatic> = g
+            .intrahepatic
+            .iter()
+            .filter(|i| i.nodules.get() > 0)
+            .map(|i| Intrahepatic {
+                unsafe_ablation_location: true,
+                ..*i
+            })
+            .collect();
+        g.intrahepatic.append(&mut unsafe_copies);
+        g.intrahepatic.extend(extra);
+        g.intrahepatic.sort_by_key(|i| {
+            (
+                i.nodules.get(),
+                i.largest_diameter_mm.map(DiameterMm::get),
+                i.infiltrative,
+                i.unsafe_ablation_location,
+            )
+        });
+        g.intrahepatic.dedup();
+        // AFP: unknown, and around both thresholds.
+        let afp_cuts = [
+            i64::from(p.ramucirumab_min_afp_ng_ml),
+            i64::from(p.transplant_caution_afp_ng_ml),
+        ];
+        g.afp_ng_ml = std::iter::once(None)
+            .chain(
+                around(&afp_cuts, 0, 1_000_000)
+                    .into_iter()
+                    .filter_map(|v| AfpNgMl::new(v as f64).ok().map(Some)),
+            )
+            .collect();
+        g.months_since_last_procedure = around(&[i64::from(p.early_recurrence_max_months)], 0, 600)
+            .into_iter()
+            .filter_map(|m| Months::new(m).ok())
+            .collect();
+        // Drug safety: every combination.
+        let mut drug_safety = Vec::new();
+        for liver_transplant_recipient in [false, true] {
+            for autoimmune_disease in AutoimmuneDisease::ALL {
+                for varices in Varices::ALL {
+                    for hbsag_positive in [None, Some(false), Some(true)] {
+                        drug_safety.push(DrugSafety {
+                            liver_transplant_recipient,
+                            autoimmune_disease: *autoimmune_disease,
+                            varices: *varices,
+                            hbsag_positive,
+                        });
+                    }
+                }
+            }
+        }
+        g.drug_safety = drug_safety;
+        // Histories: every line, sorafenib tolerance, the cabozantinib prior-line limit.
+        let c = usize::from(p.cabozantinib_max_prior_regimens);
+        let mut histories: Vec<Vec<PriorRegimen>> = vec![Vec::new()];
+        for first in Regimen::ALL {
+            for tolerated in [Some(true), Some(false), None] {
+                histories.push(vec![PriorRegimen {
+                    regimen: *first,
+                    tolerated,
+                }]);
+            }
+        }
+        for second in [
+            Regimen::Sorafenib,
+            Regimen::Lenvatinib,
+            Regimen::Cabozantinib,
+        ] {
+            for tolerated in [Some(true), Some(false), None] {
+                histories.push(vec![
+                    PriorRegimen {
+                        regimen: Regimen::AtezolizumabBevacizumab,
+                        tolerated: Some(true),
+                    },
+                    PriorRegimen {
+                        regimen: second,
+                        tolerated,
+                    },
+                ]);
+            }
+        }
+        for k in [c.saturating_sub(1), c, c + 1, RegimenHistory::CAPACITY] {
+            histories.push(
+                REGIMEN_SEQUENCE
+                    .iter()
+                    .take(k)
+                    .map(|&regimen| PriorRegimen {
+                        regimen,
+                        tolerated: Some(true),
+                    })
+                    .collect(),
+            );
+        }
+        g.systemic_regimens = histories
+            .iter()
+            .filter_map(|h| RegimenHistory::new(h).ok())
+            .collect();
+        g.systemic_regimens.dedup();
+        g
+    }
+
+    /// `n` valid cases drawn from the grid, uniformly over its combinations (invalid
+    /// combinations are skipped and drawn again), as assessments under `policy`; the same `seed`
+    /// gives the same cases. For grids too large to enumerate, such as
+    /// [`Grid::with_option_inputs`].
+    ///
+    /// ```
+    /// use hcc_pathways::{grid::Grid, Policy};
+    /// let policy = Policy::default();
+    /// let grid = Grid::with_option_inputs(&policy);
+    /// let a: Vec<_> = grid.sample(5, 42).collect();
+    /// let b: Vec<_> = Grid::with_option_inputs(&policy).sample(5, 42).collect();
+    /// assert_eq!(a.len(), 5);
+    /// assert_eq!(a, b);
+    /// ```
+    pub fn sample(&self, n: usize, seed: u64) -> impl Iterator<Item = Assessment> + '_ {
+        let policy = Policy::default();
+        self.sample_under(n, seed, policy)
+    }
+
+    /// As [`Grid::sample`], the assessments under `policy`.
+    pub fn sample_under(
+        &self,
+        n: usize,
+        seed: u64,
+        policy: Policy,
+    ) -> impl Iterator<Item = Assessment> + '_ {
+        let len = self.len() as u64;
+        let mut state = seed;
+        let mut next = move || {
+            // SplitMix64.
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        std::iter::from_fn(move || {
+            if len == 0 {
+                return None;
+            }
+            // Invalid combinations are a small share; give up only after many in a row.
+            for _ in 0..10_000 {
+                let i = usize::try_from(next() % len).ok()?;
+                if let Some(a) = self
+                    .case_at(i)
+                    .and_then(|c| Assessment::new(&c, &policy).ok())
+                {
+                    return Some(a);
+                }
+            }
+            None
+        })
+        .take(n)
     }
 
     fn radices(&self) -> [usize; 10] {

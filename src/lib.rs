@@ -22,8 +22,8 @@
 //! assert_eq!(rec.pathway, Pathway::RepeatIntervention);
 //! assert_eq!(rec.rule, "R5");
 //! // Every source of the deciding rule, and what kept the other pathways out.
-//! assert!(rec.sources.iter().any(|s| s.key == "BCLC-2022"));
-//! assert_eq!(rec.why_not.len(), 2);
+//! assert!(rec.sources.iter().any(|s| s.key() == "BCLC-2022"));
+//! assert!(rec.why_not.iter().any(|u| u.rule == "R6" && u.predicate == "locally_treatable"));
 //! println!("{rec}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -50,7 +50,7 @@
 //! assert_eq!(classify(&case, &Policy::default())?.rule, "R7");
 //! let admit_b7 = Policy::from_json(r#"{"systemic_max_child_pugh": 7}"#)?;
 //! let c = classify(&case, &admit_b7)?;
-//! assert_eq!((c.pathway, c.rule), (Pathway::SystemicTherapy, "R6"));
+//! assert_eq!((c.pathway, c.rule.wire_name()), (Pathway::SystemicTherapy, "R6"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -125,79 +125,97 @@
 //!
 //! ## The decision table and the design
 //!
-//! The repository's `docs/decision-table.md` is the pathway rule table, its predicates, the
-//! policy thresholds and every source, rendered from the code by [`table::decision_table`]
-//! (`cargo run --example decision_table -- --write`); a test fails when it is stale.
-//! `DESIGN.md` explains why the hit policy is UNIQUE and checked for completeness, why the
+//! The repository's `docs/decision-table.md` is every rule set of the crate — the pathway table,
+//! the procedure, line-of-therapy, option-order, omission, supportive-care and
+//! TACE-with-systemic rules, the cautions, considerations and reason details — with their hit
+//! policies, scopes, predicates, the policy thresholds and every source, rendered from the code
+//! by [`table::decision_table`] (`cargo run --example decision_table -- --write`); a test fails
+//! when it is stale. `DESIGN.md` explains why the hit policies are declared and proved, why the
 //! library is pure and synchronous, why rules are Rust values and not a text language, how
-//! units and unknown facts are modelled, and how clinical content is versioned.
+//! decisions are made once, how units and unknown facts are modelled, and how clinical content
+//! is versioned.
 //!
 //! ## How it is built
 //! - [`engine`]: a small generic rules engine — named [`engine::Predicate`]s combined with
-//!   `and`/`or`/`not`, [`engine::Rule`]s, and [`engine::RuleSet`] under the UNIQUE hit policy.
+//!   `and`/`or`/`not`, [`engine::Rule`]s, and [`engine::RuleSet`]s that declare their hit policy
+//!   (UNIQUE, or COLLECT with exclusive groups) and scope; [`engine::check`] proves it.
 //! - [`case`], [`quantity`]: the typed input, with units and validating constructors.
+//! - [`policy`], [`text`]: every threshold, with defaults and sources; texts that show the
+//!   policy's values.
 //! - [`scores`]: Child–Pugh, ALBI/mALBI, up-to-seven, Milan, BCLC.
-//! - [`policy`]: every threshold, with defaults and sources.
-//! - [`predicates`], [`rules`]: the clinical predicates (spec §3) and the pathway table (§4).
-//! - [`options`], [`regimens`]: the options inside each pathway (§6–§7) — procedure, regimens by
-//!   line of therapy, best supportive care — with cautions and considerations, all as rules.
+//! - [`assessment`]: a validated case under a policy with the decisions made once for it.
+//! - [`predicates`]: the clinical facts (spec §3, §6, §7) as sourced leaves.
+//! - [`pathway`]: the pathway table R1–R7 (spec §4).
+//! - The options inside each pathway and the advice, each a rule set on the same engine (private
+//!   modules, rendered in the decision table and proved by [`verify`]): the procedure of a repeat
+//!   intervention (§6); systemic therapy — line of therapy, the options of each line in order,
+//!   the regimens left out and why, TACE with systemic therapy (§7); best supportive care;
+//!   cautions, considerations and reason details.
+//! - [`outcomes`]: what the rule sets decide (pathways, rules, lines, procedures, options,
+//!   evidence levels, omission reasons).
 //! - [`recommendation`]: the output.
+//! - [`verify`]: one check of every rule set the crate ships.
 //! - [`table`]: decision tables rendered from rule sets.
 //! - [`sources`]: every publication cited, by stable key.
 //! - `schema` (feature `schemars`): the JSON Schemas of the case, the policy and the
 //!   recommendation, the contract for services.
-//! - [`engine::check`], [`grid`]: check a rule set for gaps and overlaps over every combination
-//!   of its predicates' truth values, with concrete witness cases from a boundary grid.
+//! - [`grid`]: boundary cases to use as witnesses, exhaustively or as a seeded sample.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::missing_errors_doc)]
 
 mod macros;
 
+mod advice;
 pub mod assessment;
 mod batch;
 pub mod case;
 pub mod engine;
 pub mod error;
+mod evaluate;
 pub mod grid;
 #[cfg(feature = "json")]
 mod json;
-pub mod options;
+pub mod outcomes;
+pub mod pathway;
 pub mod policy;
 pub mod predicates;
+mod procedures;
 pub mod quantity;
 pub mod recommendation;
-pub mod regimens;
-pub mod rules;
 #[cfg(feature = "schemars")]
 pub mod schema;
 pub mod scores;
 pub mod sources;
+mod supportive;
+mod systemic;
 pub mod table;
+pub mod text;
 mod validate;
+pub mod verify;
 
 pub use assessment::Assessment;
 pub use batch::{classify_all, recommend_all};
 pub use case::Case;
 pub use error::{Error, Reason};
+pub use outcomes::{Pathway, PathwayRule};
 pub use policy::Policy;
 pub use recommendation::Recommendation;
-pub use rules::Pathway;
 
-/// The pathway a case falls in and the id of the rule that decided it, without explanation.
+/// The pathway a case falls in and the rule that decided it, without explanation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Classification {
     /// The pathway.
     pub pathway: Pathway,
-    /// The deciding rule's id (R1–R7).
-    pub rule: &'static str,
+    /// The deciding rule (R1–R7).
+    pub rule: PathwayRule,
 }
 
 /// Recommends a pathway for a case under the default [`Policy`].
 ///
 /// # Errors
-/// [`Error::Invalid`] when the case fails [`Case::validate`]; [`Error::HitPolicy`] if the rule
-/// set matched zero or several rules (a defect in the rule set, never expected).
+/// [`Error::Invalid`] when the case fails [`Case::validate`]; [`Error::HitPolicy`] if a rule
+/// set violated its hit policy (a defect in the rule set, never expected).
 ///
 /// ```
 /// let json = std::fs::read_to_string("examples/cases/r1_comfort_focused.json")?;
@@ -211,6 +229,10 @@ pub fn recommend(case: &Case) -> Result<Recommendation, Error> {
 
 /// Recommends a pathway for a case under a given policy.
 ///
+/// Every decision is made once: the line of therapy, the eligible regimens and the pathway
+/// (as [`classify`] does), then the options inside the pathway and the advice, each rule set
+/// reading the leaves it needs from one cache, so each distinct predicate is evaluated once.
+///
 /// # Errors
 /// As [`recommend`], plus [`Error::Invalid`] naming `policy.<field>` for an invalid policy.
 ///
@@ -219,21 +241,29 @@ pub fn recommend(case: &Case) -> Result<Recommendation, Error> {
 /// let json = std::fs::read_to_string("examples/cases/r7_child_pugh_7_multinodular.json")?;
 /// let case = Case::from_json(&json)?;
 /// let admit_b7 = Policy { systemic_max_child_pugh: 7, ..Policy::default() };
-/// assert_eq!(recommend_with(&case, &admit_b7)?.pathway, Pathway::SystemicTherapy);
+/// let rec = recommend_with(&case, &admit_b7)?;
+/// assert_eq!(rec.pathway, Pathway::SystemicTherapy);
+/// assert_eq!(rec.policy.changed[0].setting, "systemic_max_child_pugh");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn recommend_with(case: &Case, policy: &Policy) -> Result<Recommendation, Error> {
-    let assessment = Assessment::new(case, policy)?;
-    let rules = rules::pathway_rules();
-    let mask = rules.leaf_mask(&assessment);
-    rules.decide_mask(mask)?;
-    let index = rules.matches_for_mask(mask).next().unwrap_or(0);
-    let options = options::report(&assessment, &rules.rules()[index])?;
-    Ok(Recommendation::build(rules, &assessment, index, options))
+    policy.validate().map_err(|e| e.within("policy"))?;
+    recommend_valid_policy(case, policy)
+}
+
+/// [`recommend_with`] for a policy already validated.
+pub(crate) fn recommend_valid_policy(
+    case: &Case,
+    policy: &Policy,
+) -> Result<Recommendation, Error> {
+    let mut memo = evaluate::Memo::recording();
+    let assessment = evaluate::assess(case, policy, &mut memo)?;
+    let plan = evaluate::plan(&assessment, &mut memo)?;
+    Ok(Recommendation::build(&assessment, &plan, memo))
 }
 
 /// Classifies a case into its pathway without building an explanation. Allocates nothing on
-/// success.
+/// success (the shared rule tables are built on the first call of the process).
 ///
 /// # Errors
 /// As [`recommend_with`].
@@ -242,20 +272,20 @@ pub fn recommend_with(case: &Case, policy: &Policy) -> Result<Recommendation, Er
 /// use hcc_pathways::{classify, Case, Pathway, Policy};
 /// let json = std::fs::read_to_string("examples/cases/r2_child_pugh_c.json")?;
 /// let c = classify(&Case::from_json(&json)?, &Policy::default())?;
-/// assert_eq!((c.pathway, c.rule), (Pathway::PalliativeCare, "R2"));
+/// assert_eq!((c.pathway, c.rule), (Pathway::PalliativeCare, hcc_pathways::PathwayRule::R2));
+/// assert_eq!(c.rule, "R2");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn classify(case: &Case, policy: &Policy) -> Result<Classification, Error> {
-    classify_assessment(&Assessment::new(case, policy)?)
+    Ok(classification(&Assessment::new(case, policy)?))
 }
 
-/// [`classify`] after validation.
-pub(crate) fn classify_assessment(assessment: &Assessment) -> Result<Classification, Error> {
-    let rule = rules::pathway_rules().decide(assessment)?;
-    Ok(Classification {
-        pathway: *rule.outcome(),
-        rule: rule.id(),
-    })
+/// The classification an assessment holds.
+pub(crate) fn classification(a: &Assessment) -> Classification {
+    Classification {
+        pathway: a.pathway(),
+        rule: a.pathway_rule(),
+    }
 }
 
 // The README's Rust examples are compiled and run as doc tests, so they cannot rot.

@@ -72,6 +72,24 @@ macro_rules! bit_set {
                 self.0.count_ones() as usize
             }
 
+            /// The elements of either set.
+            #[must_use]
+            pub const fn union(self, other: $name) -> Self {
+                $name(self.0 | other.0)
+            }
+
+            /// The elements of both sets.
+            #[must_use]
+            pub const fn intersection(self, other: $name) -> Self {
+                $name(self.0 & other.0)
+            }
+
+            /// The elements of this set that are not in `other`.
+            #[must_use]
+            pub const fn difference(self, other: $name) -> Self {
+                $name(self.0 & !other.0)
+            }
+
             /// The elements, in declaration order.
             pub fn iter(self) -> impl Iterator<Item = $elem> {
                 $elem::ALL.iter().copied().filter(move |e| self.contains(*e))
@@ -137,3 +155,28 @@ macro_rules! bit_set {
 }
 
 pub(crate) use bit_set;
+
+/// A clinical predicate over an [`Assessment`](crate::Assessment): a shared, sourced leaf
+/// built once, handed out by a function of the same name. The description is a template
+/// ([`crate::text`]): `{setting}` shows the policy's value.
+macro_rules! clinical_predicate {
+    ($(#[$m:meta])* $name:ident, $static:ident, $id:literal, $descr:literal, [$($src:expr),+ $(,)?], |$a:ident, $t:ident| $body:expr) => {
+        static $static: std::sync::LazyLock<crate::engine::Predicate<crate::assessment::Assessment>> =
+            std::sync::LazyLock::new(|| {
+                crate::engine::Predicate::new(
+                    $id,
+                    $descr,
+                    &[$($src),+],
+                    |$a: &crate::assessment::Assessment, $t: &mut crate::engine::Trace| $body,
+                )
+            });
+
+        $(#[$m])*
+        #[doc = ""]
+        #[doc = concat!("Id `", $id, "`: ", $descr, ".")]
+        pub fn $name() -> crate::engine::Predicate<crate::assessment::Assessment> {
+            $static.clone()
+        }
+    };
+}
+pub(crate) use clinical_predicate;

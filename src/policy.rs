@@ -11,7 +11,7 @@ use crate::error::{Error, Reason};
 use crate::sources::{self, Source};
 
 macro_rules! policy {
-    ($($(#[doc = $doc:literal])* $field:ident: $t:ty = $default:expr, range $min:literal ..= $max:literal, sources [$($src:ident),+];)*) => {
+    ($($(#[doc = $doc:literal])* $field:ident / $variant:ident: $t:ty = $default:expr, range $min:literal ..= $max:literal, sources [$($src:ident),+];)*) => {
         /// Thresholds the predicates and option rules read. Every field has a default (the
         /// spec's) and a documented source; JSON may give only the fields it changes.
         ///
@@ -40,6 +40,45 @@ macro_rules! policy {
         impl Default for Policy {
             fn default() -> Self {
                 Self { $($field: $default),* }
+            }
+        }
+
+        /// The name of one policy setting: what a fact is compared with, and what a text shows.
+        ///
+        /// ```
+        /// use hcc_pathways::policy::{Policy, Setting};
+        /// let p = Policy { up_to_seven_limit: 110, ..Policy::default() };
+        /// assert_eq!(Setting::UpToSevenLimit.name(), "up_to_seven_limit");
+        /// assert_eq!(p.get(Setting::UpToSevenLimit), 110);
+        /// assert_eq!(Setting::from_name("up_to_seven_limit"), Some(Setting::UpToSevenLimit));
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Setting {
+            $(
+                #[doc = concat!("`", stringify!($field), "`.")]
+                $variant,
+            )*
+        }
+
+        impl Setting {
+            /// Every setting, in declaration order.
+            pub const ALL: &'static [Setting] = &[$(Setting::$variant),*];
+
+            /// The field name, as in JSON.
+            pub const fn name(self) -> &'static str {
+                match self { $(Setting::$variant => stringify!($field)),* }
+            }
+
+            /// The setting of a field name.
+            pub fn from_name(name: &str) -> Option<Setting> {
+                match name { $(stringify!($field) => Some(Setting::$variant),)* _ => None }
+            }
+        }
+
+        impl Policy {
+            /// The value of a setting (a yes/no setting is 0 or 1).
+            pub fn get(&self, setting: Setting) -> u32 {
+                match setting { $(Setting::$variant => u32::from(self.$field)),* }
             }
         }
 
@@ -106,50 +145,129 @@ macro_rules! policy {
 
 policy! {
     /// ECOG at or above which the case is terminal (BCLC D).
-    terminal_min_ecog: u8 = 3, range 1..=4, sources [BCLC_2022];
+    terminal_min_ecog / TerminalMinEcog: u8 = 3, range 1..=4, sources [BCLC_2022];
     /// Child–Pugh score at or above which the case is terminal (class C, BCLC D).
-    terminal_min_child_pugh: u8 = 10, range 6..=15, sources [BCLC_2022, CHILD_PUGH];
+    terminal_min_child_pugh / TerminalMinChildPugh: u8 = 10, range 6..=15, sources [BCLC_2022, CHILD_PUGH];
     /// Largest up-to-seven sum (largest mm + 10 × nodules) still within the criterion.
-    up_to_seven_limit: u16 = 70, range 10..=400, sources [UP_TO_7, APAC_2020];
+    up_to_seven_limit / UpToSevenLimit: u16 = 70, range 10..=400, sources [UP_TO_7, APAC_2020];
     /// Most nodules for an ablation candidate.
-    ablation_max_nodules: u8 = 3, range 1..=10, sources [INASL_2019, NCCN_HCC];
+    ablation_max_nodules / AblationMaxNodules: u8 = 3, range 1..=10, sources [INASL_2019, NCCN_HCC];
     /// Largest diameter in mm for an ablation candidate.
-    ablation_max_diameter_mm: u16 = 30, range 10..=50, sources [INASL_2019, NCCN_HCC];
+    ablation_max_diameter_mm / AblationMaxDiameterMm: u16 = 30, range 10..=50, sources [INASL_2019, NCCN_HCC];
     /// Consecutive insufficient TACE responses that make a case TACE refractory.
-    refractory_insufficient_responses: u8 = 2, range 1..=10, sources [JSH_2014];
+    refractory_insufficient_responses / RefractoryInsufficientResponses: u8 = 2, range 1..=10, sources [JSH_2014];
     /// Consecutive intrahepatic progressions after TACE that make a case TACE refractory.
-    refractory_intrahepatic_progressions: u8 = 2, range 1..=10, sources [JSH_2014];
+    refractory_intrahepatic_progressions / RefractoryIntrahepaticProgressions: u8 = 2, range 1..=10, sources [JSH_2014];
     /// Whether AFP rising continuously right after TACE makes a case TACE refractory.
-    refractory_on_afp_rise: bool = true, range false..=true, sources [JSH_2014];
+    refractory_on_afp_rise / RefractoryOnAfpRise: bool = true, range false..=true, sources [JSH_2014];
     /// Highest Child–Pugh score fit for a repeat intervention.
-    intervention_max_child_pugh: u8 = 7, range 5..=9, sources [BCLC_2022, EASL_2018];
+    intervention_max_child_pugh / InterventionMaxChildPugh: u8 = 7, range 5..=9, sources [BCLC_2022, EASL_2018];
+    /// Highest ECOG, when the impairment is not cancer-related (comorbidity), fit for a repeat
+    /// intervention (ECOG 0 is always fit; cancer-related impairment never is).
+    intervention_max_ecog / InterventionMaxEcog: u8 = 2, range 0..=2, sources [BCLC_2022];
     /// Highest ECOG fit for systemic therapy.
-    systemic_max_ecog: u8 = 2, range 0..=2, sources [BCLC_2022, SHARP];
+    systemic_max_ecog / SystemicMaxEcog: u8 = 2, range 0..=2, sources [BCLC_2022, SHARP];
     /// Highest Child–Pugh score fit for systemic therapy (7 admits class B7, NCCN category 2A).
-    systemic_max_child_pugh: u8 = 6, range 5..=7, sources [BCLC_2022, NCCN_HCC];
+    systemic_max_child_pugh / SystemicMaxChildPugh: u8 = 6, range 5..=7, sources [BCLC_2022, NCCN_HCC];
     /// Regimens received from which the stricter later-line fitness applies.
-    later_line_from_regimens: u8 = 2, range 1..=12, sources [ASCO_2024];
+    later_line_from_regimens / LaterLineFromRegimens: u8 = 2, range 1..=12, sources [ASCO_2024];
     /// Highest ECOG for third line and later.
-    later_line_max_ecog: u8 = 1, range 0..=2, sources [ASCO_2024, CELESTIAL];
+    later_line_max_ecog / LaterLineMaxEcog: u8 = 1, range 0..=2, sources [ASCO_2024, CELESTIAL];
     /// Highest Child–Pugh score for third line and later.
-    later_line_max_child_pugh: u8 = 6, range 5..=7, sources [ASCO_2024];
+    later_line_max_child_pugh / LaterLineMaxChildPugh: u8 = 6, range 5..=7, sources [ASCO_2024];
     /// Largest diameter in mm for PEI alone where thermal ablation is unsafe.
-    pei_max_diameter_mm: u16 = 20, range 10..=30, sources [INASL_2019];
+    pei_max_diameter_mm / PeiMaxDiameterMm: u16 = 20, range 10..=30, sources [INASL_2019];
+    /// Most nodules for TACE combined with ablation (independent of the ablation count).
+    combination_max_nodules / CombinationMaxNodules: u8 = 3, range 1..=10, sources [PENG_2013, PENG_2012];
     /// Largest diameter in mm for TACE combined with ablation.
-    combination_max_diameter_mm: u16 = 50, range 20..=100, sources [PENG_2013, PENG_2012];
+    combination_max_diameter_mm / CombinationMaxDiameterMm: u16 = 50, range 20..=100, sources [PENG_2013, PENG_2012];
     /// Single-nodule diameter in mm from which TACE carries the EASL relative contraindication.
-    tace_caution_diameter_mm: u16 = 100, range 50..=300, sources [EASL_2018];
+    tace_caution_diameter_mm / TaceCautionDiameterMm: u16 = 100, range 50..=300, sources [EASL_2018];
     /// AFP in ng/mL from which ramucirumab is offered.
-    ramucirumab_min_afp_ng_ml: u32 = 400, range 0..=100000, sources [REACH_2, ASCO_2024];
+    ramucirumab_min_afp_ng_ml / RamucirumabMinAfpNgMl: u32 = 400, range 0..=100000, sources [REACH_2, ASCO_2024];
+    /// Most systemic regimens received with which cabozantinib is offered as such from the third
+    /// line (CELESTIAL admitted up to two prior lines); beyond, only if it adds a mechanism class.
+    cabozantinib_max_prior_regimens / CabozantinibMaxPriorRegimens: u8 = 2, range 1..=12, sources [CELESTIAL];
+    /// Highest ECOG for TACE with systemic therapy (EMERALD-1 and LEAP-012 enrolled ECOG 0–1).
+    tace_systemic_max_ecog / TaceSystemicMaxEcog: u8 = 1, range 0..=2, sources [EMERALD_1, LEAP_012];
+    /// Highest Child–Pugh score for TACE with systemic therapy (LEAP-012 enrolled class A;
+    /// EMERALD-1 also admitted B7).
+    tace_systemic_max_child_pugh / TaceSystemicMaxChildPugh: u8 = 6, range 5..=7, sources [LEAP_012, EMERALD_1];
     /// Months from the last procedure within which a recurrence is early.
-    early_recurrence_max_months: u16 = 24, range 0..=120, sources [BCLC_2022];
-    /// Highest ECOG for referral to liver-transplant evaluation.
-    transplant_max_ecog: u8 = 2, range 0..=2, sources [MILAN, BCLC_2022];
+    early_recurrence_max_months / EarlyRecurrenceMaxMonths: u16 = 24, range 0..=120, sources [BCLC_2022];
+    /// Highest ECOG, when the impairment is not cancer-related, for referral to liver-transplant
+    /// evaluation (ECOG 0 always qualifies; cancer-related impairment never does).
+    transplant_max_ecog / TransplantMaxEcog: u8 = 2, range 0..=2, sources [MILAN, BCLC_2022];
+    /// AFP in ng/mL above which the transplant referral carries the OPTN caution.
+    transplant_caution_afp_ng_ml / TransplantCautionAfpNgMl: u32 = 1000, range 0..=100000, sources [OPTN_HCC];
     /// Highest Child–Pugh score for surgical evaluation of repeat resection.
-    resection_max_child_pugh: u8 = 6, range 5..=7, sources [BCLC_2022, EASL_2018];
+    resection_max_child_pugh / ResectionMaxChildPugh: u8 = 6, range 5..=7, sources [BCLC_2022, EASL_2018];
+    /// Highest ECOG, when the impairment is not cancer-related, for surgical evaluation of repeat
+    /// resection (ECOG 0 always qualifies; cancer-related impairment never does).
+    resection_max_ecog / ResectionMaxEcog: u8 = 1, range 0..=2, sources [BCLC_2022, EASL_2018];
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+const fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+        i += 1;
+    }
+    h
+}
+
+/// FNV-1a of every setting name with `;` after each: the part of the digest that changes only
+/// when settings are added, removed or renamed.
+const NAMES_DIGEST: u64 = {
+    let mut h = FNV_OFFSET;
+    let mut i = 0;
+    while i < Setting::ALL.len() {
+        h = fnv(h, Setting::ALL[i].name().as_bytes());
+        h = fnv(h, b";");
+        i += 1;
+    }
+    h
+};
+
 impl Policy {
+    /// The settings whose value differs from the default, with (value, default).
+    ///
+    /// ```
+    /// use hcc_pathways::policy::{Policy, Setting};
+    /// let p = Policy { systemic_max_child_pugh: 7, ..Policy::default() };
+    /// let changed: Vec<_> = p.changed().collect();
+    /// assert_eq!(changed, [(Setting::SystemicMaxChildPugh, 7, 6)]);
+    /// ```
+    pub fn changed(&self) -> impl Iterator<Item = (Setting, u32, u32)> + '_ {
+        let default = Policy::default();
+        Setting::ALL.iter().filter_map(move |s| {
+            let (v, d) = (self.get(*s), default.get(*s));
+            (v != d).then_some((*s, v, d))
+        })
+    }
+
+    /// A stable digest of every setting: 64-bit FNV-1a over the setting names, then each value
+    /// as four little-endian bytes, in declaration order. Two policies with the same digest set
+    /// every threshold alike; it changes when a value changes or a setting is added.
+    ///
+    /// ```
+    /// use hcc_pathways::Policy;
+    /// let d = Policy::default().digest();
+    /// assert_eq!(d, Policy::default().digest());
+    /// assert_ne!(d, Policy { up_to_seven_limit: 71, ..Policy::default() }.digest());
+    /// ```
+    pub fn digest(&self) -> u64 {
+        let mut h = NAMES_DIGEST;
+        for s in Setting::ALL {
+            h = fnv(h, &self.get(*s).to_le_bytes());
+        }
+        h
+    }
+
     /// Checks every threshold's range and the orderings the rules rely on.
     ///
     /// # Errors

@@ -7,6 +7,7 @@ use crate::case::{
     Ascites, Case, Encephalopathy, Intrahepatic, LiverFunction, MacrovascularInvasion,
 };
 use crate::error::{Error, Reason};
+use crate::policy::Policy;
 use crate::quantity::{Albumin, AlbuminUnit, Bilirubin, BilirubinUnit, Inr};
 
 pub use crate::quantity::ChildPughClass;
@@ -286,13 +287,23 @@ crate::macros::wire_enum! {
     }
 }
 
-/// The BCLC 2022 stage of the recurrence: D if ECOG ≥ 3 or Child–Pugh C; else C if vascular
-/// invasion, extrahepatic spread or cancer-related ECOG 1–2; else 0 if a single nodule ≤ 20 mm;
-/// else A if a single nodule or 2–3 nodules each ≤ 30 mm; else B. Infiltrative growth is
-/// never 0 or A (its size is not a single measurable nodule).
-pub fn bclc_stage(case: &Case, child_pugh: u8) -> BclcStage {
+/// The BCLC 2022 stage of the recurrence: D if terminal (ECOG ≥ `terminal_min_ecog`, 3 by
+/// default, or Child–Pugh ≥ `terminal_min_child_pugh`, 10: the policy's reading of BCLC D, as
+/// rule R2 uses it); else C if vascular invasion, extrahepatic spread or cancer-related ECOG
+/// 1–2; else B for infiltrative growth (BCLC-B subgroup 3); else 0 if a single nodule ≤ 20 mm;
+/// else A if a single nodule or 2–3 nodules each ≤ 30 mm; else B.
+///
+/// ```
+/// use hcc_pathways::{scores::{bclc_stage, BclcStage}, Case, Policy};
+/// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+/// let case = Case::from_json(&json)?;
+/// assert_eq!(bclc_stage(&case, 5, &Policy::default()), BclcStage::Zero);
+/// assert_eq!(bclc_stage(&case, 10, &Policy::default()), BclcStage::D);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn bclc_stage(case: &Case, child_pugh: u8, policy: &Policy) -> BclcStage {
     let ecog = case.performance_status.ecog.get();
-    if ecog >= 3 || ChildPughClass::of(child_pugh) == ChildPughClass::C {
+    if ecog >= policy.terminal_min_ecog || child_pugh >= policy.terminal_min_child_pugh {
         return BclcStage::D;
     }
     let r = &case.recurrence;
@@ -317,7 +328,7 @@ pub fn bclc_stage(case: &Case, child_pugh: u8) -> BclcStage {
 }
 
 /// The scores derived from a case, reported in every recommendation.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -356,23 +367,41 @@ pub struct Scores {
     pub within_milan: bool,
     /// BCLC 2022 stage of the recurrence (informational).
     pub bclc_stage: BclcStage,
+    /// Whether liver function is preserved (Child–Pugh class A), as BCLC stages 0–C assume;
+    /// when it is not and the stage is 0–C, the note says so.
+    pub bclc_liver_function_preserved: bool,
+    /// Beside a stage 0–C when liver function is not preserved: BCLC stages 0–C assume
+    /// preserved liver function; Child–Pugh B is weighed by the MDT.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bclc_note: Option<Cow<'static, str>>,
 }
 
+/// The note beside a BCLC stage 0–C at Child–Pugh class B (spec §5).
+pub const BCLC_LIVER_FUNCTION_NOTE: &str =
+    "BCLC stages 0-C assume preserved liver function; Child-Pugh B is weighed by the MDT";
+
 impl Scores {
-    /// Computes every score of a case.
+    /// Computes every score of a case under a policy (the BCLC stage reads its terminal
+    /// thresholds).
     ///
     /// # Errors
     /// As [`child_pugh`].
-    pub fn of(case: &Case) -> Result<Scores, Error> {
+    pub fn of(case: &Case, policy: &Policy) -> Result<Scores, Error> {
         Ok(Scores::with_child_pugh(
             case,
             child_pugh(&case.liver_function)?,
+            policy,
         ))
     }
 
     /// The scores of a case whose Child–Pugh score `cp` is already known.
-    pub(crate) fn with_child_pugh(case: &Case, cp: u8) -> Scores {
+    pub(crate) fn with_child_pugh(case: &Case, cp: u8, policy: &Policy) -> Scores {
         let lf = &case.liver_function;
+        let stage = bclc_stage(case, cp, policy);
+        let preserved = ChildPughClass::of(cp) == ChildPughClass::A;
         let albi_score = match (lf.bilirubin, lf.albumin) {
             (Some(b), Some(a)) => Some(albi(b, a)),
             _ => None,
@@ -385,7 +414,10 @@ impl Scores {
             malbi_grade: albi_score.map(malbi_grade),
             up_to_seven_sum: up_to_seven_sum(&case.recurrence.intrahepatic),
             within_milan: within_milan(case),
-            bclc_stage: bclc_stage(case, cp),
+            bclc_stage: stage,
+            bclc_liver_function_preserved: preserved,
+            bclc_note: (!preserved && stage != BclcStage::D)
+                .then_some(Cow::Borrowed(BCLC_LIVER_FUNCTION_NOTE)),
         }
     }
 }
@@ -413,7 +445,11 @@ impl fmt::Display for Scores {
                 "beyond"
             },
             self.bclc_stage
-        )
+        )?;
+        match &self.bclc_note {
+            Some(note) => write!(f, " ({note})"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -17,12 +17,27 @@ use std::fmt;
 pub struct Source {
     key: &'static str,
     citation: &'static str,
+    /// Position in [`ALL`] for the crate's own sources; `u8::MAX` for a researcher's.
+    index: u8,
 }
 
 impl Source {
     /// A source of your own (for researchers' rules).
     pub const fn new(key: &'static str, citation: &'static str) -> Self {
-        Self { key, citation }
+        Self {
+            key,
+            citation,
+            index: u8::MAX,
+        }
+    }
+
+    /// Its position in [`ALL`], for the crate's own sources.
+    pub(crate) const fn index(&self) -> Option<u8> {
+        if self.index == u8::MAX {
+            None
+        } else {
+            Some(self.index)
+        }
     }
 
     /// The stable key, for example `BCLC-2022`.
@@ -44,7 +59,13 @@ impl fmt::Display for Source {
 
 macro_rules! sources {
     ($($(#[$m:meta])* $name:ident = $key:literal, $cite:literal;)*) => {
-        $( $(#[$m])* pub const $name: Source = Source::new($key, $cite); )*
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        enum Position { $($name),* }
+        $( $(#[$m])* pub const $name: Source = Source {
+            key: $key,
+            citation: $cite,
+            index: Position::$name as u8,
+        }; )*
         /// Every source this crate cites, in the order of `shared/sources.md`.
         pub const ALL: &[Source] = &[$($name),*];
     };
@@ -113,6 +134,12 @@ sources! {
     EMERALD_1 = "EMERALD-1", "Sangro B, et al. Durvalumab with or without bevacizumab with TACE in HCC. Lancet 2025;405:216-232. doi:10.1016/S0140-6736(24)02551-0";
     /// Lenvatinib plus pembrolizumab with TACE.
     LEAP_012 = "LEAP-012", "Kudo M, et al. Lenvatinib plus pembrolizumab with TACE in unresectable, non-metastatic HCC. Lancet 2025;405:203-215";
+    /// AASLD 2018 hepatitis B guidance.
+    AASLD_HBV_2018 = "AASLD-HBV-2018", "Terrault NA, Lok ASF, McMahon BJ, et al. Update on prevention, diagnosis, and treatment of chronic hepatitis B: AASLD 2018 hepatitis B guidance. Hepatology 2018;67(4):1560-1599";
+    /// EASL 2017 clinical practice guidelines on hepatitis B.
+    EASL_HBV_2017 = "EASL-HBV-2017", "European Association for the Study of the Liver. EASL 2017 Clinical Practice Guidelines on the management of hepatitis B virus infection. J Hepatol 2017;67:370-398. doi:10.1016/j.jhep.2017.03.021";
+    /// OPTN policy on HCC exception points and AFP.
+    OPTN_HCC = "OPTN-HCC", "Organ Procurement and Transplantation Network (OPTN/UNOS). Policy 9: candidates with hepatocellular carcinoma, standardized HCC exception criteria and their AFP rules (updated December 2017)";
     /// Checkpoint inhibitors and liver transplantation.
     LT_ICI = "LT-ICI", "Wassmer CH, et al. Immune checkpoint inhibitors before and after liver transplantation. Cancers 2023;15:4574. doi:10.3390/cancers15184574";
 }
@@ -125,4 +152,116 @@ sources! {
 /// ```
 pub fn by_key(key: &str) -> Option<Source> {
     ALL.iter().copied().find(|s| s.key == key)
+}
+
+/// A set of the crate's own sources (bit `i` is [`ALL`]`[i]`): the references a
+/// recommendation cites, listed once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SourceSet(u64);
+
+impl SourceSet {
+    /// The empty set.
+    pub const EMPTY: SourceSet = SourceSet(0);
+
+    /// Adds the crate's own sources among `sources` (a researcher's sources are not listed).
+    pub fn add(&mut self, sources: &[Source]) {
+        for s in sources {
+            if let Some(i) = s.index() {
+                self.0 |= 1u64 << i;
+            }
+        }
+    }
+
+    /// Whether the set holds `source`.
+    pub fn contains(&self, source: &Source) -> bool {
+        source.index().is_some_and(|i| self.0 & (1u64 << i) != 0)
+    }
+
+    /// The sources, in the order of [`ALL`].
+    pub fn iter(&self) -> impl Iterator<Item = Source> + '_ {
+        ALL.iter().copied().filter(move |s| self.contains(s))
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Source {
+    /// A source is written as its key.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Source {
+    /// A source is read from the key of one of the crate's sources.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        by_key(&key).ok_or_else(|| serde::de::Error::custom("unknown source key"))
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Source {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("SourceKey")
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let keys: Vec<&str> = ALL.iter().map(|s| s.key).collect();
+        schemars::json_schema!({
+            "description": "The key of a cited source; the recommendation's `references` gives the full reference.",
+            "type": "string",
+            "enum": keys,
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for SourceSet {
+    /// Written as a map from key to full reference, in the order of [`ALL`].
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter().map(|x| (x.key, x.citation)))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SourceSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = std::collections::BTreeMap::<String, String>::deserialize(d)?;
+        let mut set = SourceSet::EMPTY;
+        for key in map.keys() {
+            let s = by_key(key).ok_or_else(|| serde::de::Error::custom("unknown source key"))?;
+            set.add(&[s]);
+        }
+        Ok(set)
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for SourceSet {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("References")
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut properties = serde_json::Map::new();
+        for s in ALL {
+            properties.insert(
+                s.key.to_owned(),
+                serde_json::json!({
+                    "type": "string",
+                    "description": format!("The full reference of `{}`.", s.key),
+                }),
+            );
+        }
+        schemars::json_schema!({
+            "description": "Every source the recommendation cites, once: key to full reference.",
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": false,
+        })
+    }
 }

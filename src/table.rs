@@ -1,28 +1,28 @@
 //! Decision tables rendered from rule sets: the clinician's view of the logic.
 //!
-//! The committed `docs/decision-table.md` is [`decision_table`]'s output, written by
-//! `cargo run --example decision_table -- --write`; a test fails when the file is stale, so the
-//! table a clinician reviews is always the table the code runs. [`render_markdown`] works for
-//! any rule set, including a researcher's own.
+//! The committed `docs/decision-table.md` is [`decision_table`]'s output (the example
+//! `decision_table` writes it); a test fails when the file is stale, so the table a clinician
+//! reviews is always the table the code runs. [`render_markdown`] works for any rule set,
+//! including a researcher's own. Texts are rendered from a policy: numbers in them are its
+//! settings ([`crate::text`]).
 //!
 //! ```
-//! let md = hcc_pathways::table::render_markdown(hcc_pathways::rules::pathway_rules());
+//! let md = hcc_pathways::table::render_markdown(hcc_pathways::pathway::pathway_rules());
 //! assert!(md.contains("| R2 | `¬comfort_focused ∧ terminal` | palliative_care |"));
+//! assert!(md.contains("Hit policy UNIQUE"));
 //! ```
 
 use std::fmt::{self, Write as _};
 
-use crate::engine::{Expr, RuleSet};
+use crate::engine::{Expr, HitPolicy, RuleSet};
+use crate::pathway::pathway_rules;
 use crate::policy::Policy;
-use crate::rules::pathway_rules;
 use crate::sources::{self, Source};
+use crate::text;
 
-/// The command that regenerates `docs/decision-table.md` and `docs/sources.md`.
-pub const REGENERATE: &str = "cargo run --example decision_table -- --write";
-
-/// Renders a rule set as Markdown: the rule table (id, condition, outcome, reason, sources),
-/// the named conditions the rules use with their definitions, and every leaf predicate with
-/// what it tests and its sources.
+/// Renders a rule set as Markdown under the default policy: its hit policy and scope, the rule
+/// table (id, condition, outcome, reason, sources), the named conditions the rules use with
+/// their definitions, and every leaf predicate with what it tests and its sources.
 ///
 /// The output has no heading of its own, so it can be embedded at any level. Conditions are
 /// printed as the engine displays them: `¬` not, `∧` and, `∨` or.
@@ -43,53 +43,77 @@ pub const REGENERATE: &str = "cargo run --example decision_table -- --write";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn render_markdown<C, D: fmt::Display>(rules: &RuleSet<C, D>) -> String {
-    render_markdown_with(rules, Hit::Unique, |d| d.to_string())
+    render_markdown_with(rules, &Policy::default(), |d| d.to_string())
 }
 
-/// How the rules of a rendered rule set combine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Hit {
-    /// Exactly one rule matches (the UNIQUE hit policy of [`RuleSet::decide`]).
-    Unique,
-    /// Every matching rule applies ([`RuleSet::all_matching`]): cautions, considerations.
-    Collect,
-}
-
-/// As [`render_markdown`], for any outcome type (rendered by `outcome`) and either way rules
-/// combine.
+/// As [`render_markdown`], under `policy` (the numbers in texts are its settings) and with each
+/// outcome rendered by `outcome`.
 ///
 /// ```
-/// use hcc_pathways::table::{render_markdown_with, Hit};
-/// let md = render_markdown_with(hcc_pathways::options::consideration_rules(), Hit::Collect, |_| "consider".into());
-/// assert!(md.contains("every matching rule applies"));
+/// use hcc_pathways::{table::render_markdown_with, Policy};
+/// let admit_b7 = Policy { up_to_seven_limit: 110, ..Policy::default() };
+/// let md = render_markdown_with(hcc_pathways::pathway::pathway_rules(), &admit_b7, |p| p.to_string());
+/// assert!(md.contains("<= 110"));
 /// ```
 pub fn render_markdown_with<C, D>(
     rules: &RuleSet<C, D>,
-    hit: Hit,
+    policy: &Policy,
     outcome: impl Fn(&D) -> String,
 ) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
-    let _ = write_rule_set(&mut out, rules, hit, &outcome);
+    let _ = write_rule_set(&mut out, rules, policy, &outcome);
     out
+}
+
+/// A text under a policy; a text that is not a valid template is shown as written.
+fn render(template: &str, policy: &Policy) -> String {
+    text::render(template, policy).unwrap_or_else(|_| template.to_owned())
 }
 
 fn write_rule_set<C, D>(
     out: &mut String,
     rules: &RuleSet<C, D>,
-    hit: Hit,
+    policy: &Policy,
     outcome: &dyn Fn(&D) -> String,
 ) -> fmt::Result {
-    let policy = match hit {
-        Hit::Unique => "Hit policy UNIQUE: every rule is evaluated and exactly one must match.",
-        Hit::Collect => "Every rule is evaluated and every matching rule applies.",
+    let hit = match rules.hit_policy() {
+        HitPolicy::Unique => {
+            "Hit policy UNIQUE: every rule is evaluated and exactly one must match.".to_owned()
+        }
+        HitPolicy::Collect if rules.exclusive_groups().is_empty() => {
+            "Hit policy COLLECT: every rule is evaluated and every matching rule applies."
+                .to_owned()
+        }
+        HitPolicy::Collect => {
+            let groups: Vec<String> = rules
+                .exclusive_groups()
+                .iter()
+                .map(|g| {
+                    let ids: Vec<&str> = g.iter().map(|i| rules.rules()[*i].id()).collect();
+                    format!("{{{}}}", ids.join(", "))
+                })
+                .collect();
+            format!(
+                "Hit policy COLLECT: every rule is evaluated and every matching rule applies; at most \
+                 one rule of each of these groups matches: {}.",
+                groups.join("; ")
+            )
+        }
     };
     writeln!(
         out,
-        "Rule set `{}`, version {}. {policy}",
+        "Rule set `{}`, version {}. {hit}",
         rules.id(),
         rules.version()
     )?;
+    if !matches!(rules.scope(), Expr::True) {
+        writeln!(
+            out,
+            "\nConsulted only within `{}`, and proved there.",
+            rules.scope()
+        )?;
+    }
     writeln!(out)?;
     writeln!(out, "| rule | when | outcome | reason | sources |")?;
     writeln!(out, "|---|---|---|---|---|")?;
@@ -100,7 +124,7 @@ fn write_rule_set<C, D>(
             cell(r.id()),
             cell(&r.condition().to_string()),
             cell(&outcome(r.outcome())),
-            cell(r.reason()),
+            cell(&render(r.reason(), policy)),
             keys(r.sources())
         )?;
     }
@@ -120,15 +144,12 @@ fn write_rule_set<C, D>(
                 "| `{}` | `{}` | {} |",
                 cell(id),
                 cell(definition),
-                cell(description)
+                cell(&render(description, policy))
             )?;
         }
     }
     writeln!(out)?;
-    writeln!(
-        out,
-        "Predicates (thresholds are the defaults; see the policy):"
-    )?;
+    writeln!(out, "Predicates:")?;
     writeln!(out)?;
     writeln!(out, "| predicate | tests | sources |")?;
     writeln!(out, "|---|---|---|")?;
@@ -137,7 +158,7 @@ fn write_rule_set<C, D>(
             out,
             "| `{}` | {} | {} |",
             cell(p.id()),
-            cell(p.description()),
+            cell(&render(p.description(), policy)),
             keys(p.sources())
         )?;
     }
@@ -255,91 +276,144 @@ fn order_sources(mut cited: Vec<Source>) -> Vec<Source> {
     cited
 }
 
-/// The full decision table of this crate, as committed in `docs/decision-table.md`: every rule
-/// set with its rules, named conditions and predicates, the policy thresholds with their
-/// defaults, and every source cited.
+/// The full decision table of this crate under the default policy, as committed in
+/// `docs/decision-table.md`: [`decision_table_for`] the default policy.
 ///
 /// ```
 /// let md = hcc_pathways::table::decision_table();
 /// assert!(md.starts_with("# Decision table"));
 /// assert!(md.contains("## Pathway rules"));
+/// assert!(md.contains("## Systemic therapy: regimens left out"));
 /// assert!(md.contains("## Policy thresholds"));
 /// ```
 pub fn decision_table() -> String {
-    let pathways = pathway_rules();
-    // Every rule set of the crate, in the order shown. This is the one place where rule sets
-    // enter the committed table: the option rule sets (issue 3) are added to this list as
-    // further `Section`s built the same way, with `render_markdown` and `cited_sources`.
-    use crate::options::{self, CautionScope, ReasonDetail};
-    let scope = |c: &CautionScope| match c {
-        CautionScope::Case => "caution (case)".to_owned(),
-        CautionScope::Regimens(set) => {
-            let names: Vec<&str> = set.iter().map(|r| r.wire_name()).collect();
-            format!("caution on {}", names.join(", "))
+    decision_table_for(&Policy::default())
+}
+
+/// The full decision table under `policy`: every rule set of the crate with its hit policy,
+/// scope, rules, named conditions and predicates (texts rendered from the policy), the options
+/// of each line of therapy, the policy thresholds, and every source cited.
+///
+/// ```
+/// use hcc_pathways::{table::decision_table_for, Policy};
+/// let md = decision_table_for(&Policy { pei_max_diameter_mm: 15, ..Policy::default() });
+/// assert!(md.contains("largest <= 15 mm"));
+/// ```
+pub fn decision_table_for(policy: &Policy) -> String {
+    use crate::advice::cautions::Concerns;
+    use crate::advice::{cautions, considerations, details};
+    use crate::systemic::{eligibility, lines, order, with_tace};
+    use crate::{procedures, supportive};
+
+    let concerns = |c: &Concerns| match c {
+        Concerns::Case => "caution on the case".to_owned(),
+        Concerns::Options(set) => {
+            let names: Vec<&str> = set.iter().map(|o| o.wire_name()).collect();
+            format!("caution on {}, when offered", names.join(", "))
         }
     };
-    let detail = |d: &ReasonDetail| match d {
-        ReasonDetail::Prefix => "reason begins with".to_owned(),
-        ReasonDetail::Suffix => "reason ends with".to_owned(),
+    let order_outcome = |entries: &&'static [crate::outcomes::OrderEntry]| {
+        let names: Vec<String> = entries
+            .iter()
+            .map(|e| format!("{} ({})", e.option, e.evidence))
+            .collect();
+        names.join("; ")
     };
     let sections: Vec<Section> = vec![
-        Section::unique(
+        Section::new(
             "Pathway rules",
-            "Exactly one pathway per case. The outcome is the pathway's wire name: \
+            "Exactly one pathway per case (spec §4). The outcome is the pathway's wire name: \
              `repeat_intervention`, `systemic_therapy` or `palliative_care`.",
-            pathways,
+            pathway_rules(),
+            policy,
+            &|p| p.to_string(),
         ),
-        Section::unique(
+        Section::new(
             "Repeat intervention: procedure",
-            "Within `repeat_intervention`, exactly one procedure (spec §6 lines 1–5; a refractory \
-             case is never offered a line containing TACE).",
-            options::modality_rules(),
+            "Exactly one procedure for each case R5 chose (spec §6 lines 1–5); no procedure \
+             containing TACE when TACE is excluded.",
+            procedures::rules(),
+            policy,
+            &|m| m.to_string(),
         ),
-        Section::unique(
+        Section::new(
             "Systemic therapy: line of therapy",
-            "Within `systemic_therapy`, exactly one line of therapy, which fixes the ordered \
-             regimen candidates (spec §7); contraindicated or already received regimens are then \
-             omitted, each with its reason.",
-            crate::regimens::line_rules(),
+            "Exactly one line for every case, decided before the pathway (whether a regimen \
+             remains is part of `fit_for_systemic`).",
+            lines::rules(),
+            policy,
+            &|l| l.to_string(),
         ),
-        Section::unique(
+        Section::new(
+            "Systemic therapy: the options of the line, in order",
+            "Exactly one order of options for every line (spec §7), each option with its \
+             evidence label; the details of each option are listed after the table.",
+            order::rules(),
+            policy,
+            &order_outcome,
+        ),
+        Section::new(
+            "Systemic therapy: regimens left out",
+            "Every matching omission rule leaves out the regimens it selects among the \
+             candidates of the line; a regimen left out by several rules is listed with each \
+             reason. Those left are the eligible regimens.",
+            eligibility::rules(),
+            policy,
+            &|o: &eligibility::Omission| format!("omit {}: {}", o.selection.describe(), o.reason),
+        ),
+        Section::new(
+            "Systemic therapy: TACE with systemic therapy",
+            "An option for MDT or trial consideration, not standard of care (spec §7).",
+            with_tace::rules(),
+            policy,
+            &|o| o.to_string(),
+        ),
+        Section::new(
             "Palliative care: supportive care",
-            "Within `palliative_care`, best supportive care with the reason of the deciding rule.",
-            options::palliative_rules(),
+            "Best supportive care for each case a palliative rule chose, with that rule's reason.",
+            supportive::rules(),
+            policy,
+            &|o| o.to_string(),
         ),
-        Section::collect(
-            "Additional options",
-            "Options the MDT may weigh besides the main ones; every matching rule applies.",
-            options::additional_option_rules(),
-            &|d| d.to_string(),
-        ),
-        Section::collect(
+        Section::new(
             "Cautions",
-            "Every matching caution applies; a caution on regimens is shown only when one of \
-             them is offered.",
-            options::caution_rules(),
-            &scope,
+            "Every matching caution applies; a caution on options is shown only when one of \
+             them is offered, naming those it applies to.",
+            cautions::rules(),
+            policy,
+            &concerns,
         ),
-        Section::collect(
+        Section::new(
             "Considerations",
-            "Cross-cutting considerations (spec §6); every matching rule applies.",
-            options::consideration_rules(),
+            "Cross-cutting considerations (spec §6).",
+            considerations::rules(),
+            policy,
             &|_| "consideration".to_owned(),
         ),
-        Section::collect(
+        Section::new(
             "Reason details",
-            "Details added to the deciding pathway rule's reason (spec §4).",
-            options::reason_detail_rules(),
-            &detail,
+            "What the deciding pathway rule's reason adds (spec §4): each names a criterion that \
+             fired.",
+            details::rules(),
+            policy,
+            &|p: &details::Placement| match p {
+                details::Placement::Before => "reason begins with".to_owned(),
+                details::Placement::After => "reason ends with".to_owned(),
+            },
         ),
     ];
 
-    let policy = Policy::default();
     let mut cited: Vec<Source> = Vec::new();
     for s in sections
         .iter()
         .flat_map(|s| s.cited.iter())
         .chain(policy.thresholds().iter().flat_map(|t| t.sources.iter()))
+        .chain(
+            order::rules()
+                .rules()
+                .iter()
+                .flat_map(|r| r.outcome().iter().flat_map(|e| e.sources.iter())),
+        )
     {
         if !cited.contains(s) {
             cited.push(*s);
@@ -349,10 +423,10 @@ pub fn decision_table() -> String {
 
     let mut out = String::new();
     out.push_str("# Decision table\n\n");
-    let _ = writeln!(
-        out,
-        "<!-- Generated from the rule sets in src/ by `{REGENERATE}`. Do not edit by hand: \
-         tests/suite/decision_table.rs fails when this file is stale. -->"
+    out.push_str(
+        "<!-- Generated from the rule sets in src/ by `cargo run --example decision_table -- \
+         --write`. Do not edit by hand: tests/suite/decision_table.rs fails when this file is \
+         stale. -->\n",
     );
     out.push_str(
         "\n> **Decision support for a multidisciplinary tumour board (MDT), never a replacement \
@@ -361,30 +435,67 @@ pub fn decision_table() -> String {
     );
     out.push_str("How to read it:\n\n");
     out.push_str(
-        "- Pathway, procedure, line-of-therapy and supportive-care rule sets use the UNIQUE hit \
-         policy: every rule is evaluated, and exactly one must match a valid case. Zero or several matches is an error naming \
-         the rules, never a guess, so the order of the rows carries no meaning. In the other \
-         rule sets every matching rule applies.\n",
+        "- Each rule set declares its hit policy. UNIQUE: every rule is evaluated and exactly \
+         one must match (zero or several is an error naming the rules, never a guess, so the \
+         order of the rows carries no meaning). COLLECT: every matching rule applies; rules \
+         declared exclusive never match together. A rule set consulted only within a scope \
+         (for example the procedure rules within R5) is proved complete there.\n",
+    );
+    out.push_str(
+        "- Rule sets are decided in this order, each once per case: line of therapy, the order \
+         of its options, the regimens left out, the pathway, then the options inside the \
+         pathway and the advice. Later rule sets read earlier decisions as predicates \
+         (`decided_by_R5`, `line_first`, `regimen_available`).\n",
     );
     out.push_str(
         "- Conditions are written with `¬` (not), `∧` (and) and `∨` (or) over the predicates \
          and named conditions listed under each table.\n",
     );
-    out.push_str(
-        "- Numbers in the predicates are the defaults of the policy; a centre may change them \
-         (see [Policy thresholds](#policy-thresholds)). Sources are given by key; the full \
-         references are at the end.\n",
-    );
+    let changed: Vec<String> = policy
+        .changed()
+        .map(|(s, v, _)| format!("`{}` = {v}", s.name()))
+        .collect();
+    if changed.is_empty() {
+        out.push_str(
+            "- Numbers in texts are the settings of the default policy; a centre may change \
+             them (see [Policy thresholds](#policy-thresholds)). Sources are given by key; the \
+             full references are at the end.\n",
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "- Numbers in texts are the settings of a policy that changes {} (see [Policy \
+             thresholds](#policy-thresholds)). Sources are given by key; the full references \
+             are at the end.",
+            changed.join(", ")
+        );
+    }
     for s in &sections {
         let _ = write!(out, "\n## {}\n\n{}\n\n{}", s.title, s.intro, s.body);
     }
-    out.push_str("\n## Policy thresholds\n\n");
+    out.push_str("\n## The options of each line, with their details\n\n");
+    for r in order::rules().rules() {
+        let _ = writeln!(out, "`{}`:\n", r.id());
+        out.push_str("| option | evidence | detail | sources |\n|---|---|---|---|\n");
+        for e in r.outcome().iter() {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                e.option,
+                e.evidence,
+                cell(&render(e.detail, policy)),
+                keys(e.sources)
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("## Policy thresholds\n\n");
     out.push_str(
         "Every threshold the predicates and option rules read, with its default and the \
          source of the default. A policy given as JSON (for example \
          `{\"systemic_max_child_pugh\": 7}`) changes only the fields it names.\n\n",
     );
-    out.push_str(&thresholds_markdown(&policy));
+    out.push_str(&thresholds_markdown(policy));
     out.push_str("\n## Sources\n\n");
     out.push_str("Every source cited above. The complete list is in [sources.md](sources.md).\n\n");
     out.push_str(&sources_markdown(&cited));
@@ -399,10 +510,9 @@ pub fn decision_table() -> String {
 /// ```
 pub fn sources_list() -> String {
     let mut out = String::from("# Sources\n\n");
-    let _ = writeln!(
-        out,
-        "<!-- Generated from `hcc_pathways::sources::ALL` by `{REGENERATE}`. Do not edit by \
-         hand. -->"
+    out.push_str(
+        "<!-- Generated from `hcc_pathways::sources::ALL` by `cargo run --example \
+         decision_table -- --write`. Do not edit by hand. -->\n",
     );
     out.push_str(
         "\nEvery rule, predicate, threshold and option of hcc-pathways cites its sources by \
@@ -420,29 +530,17 @@ struct Section {
 }
 
 impl Section {
-    fn unique<C, D: fmt::Display>(
+    fn new<C, D>(
         title: &'static str,
         intro: &'static str,
         rules: &RuleSet<C, D>,
-    ) -> Self {
-        Section {
-            title,
-            intro,
-            body: render_markdown(rules),
-            cited: cited_sources(rules),
-        }
-    }
-
-    fn collect<C, D>(
-        title: &'static str,
-        intro: &'static str,
-        rules: &RuleSet<C, D>,
+        policy: &Policy,
         outcome: &dyn Fn(&D) -> String,
     ) -> Self {
         Section {
             title,
             intro,
-            body: render_markdown_with(rules, Hit::Collect, outcome),
+            body: render_markdown_with(rules, policy, outcome),
             cited: cited_sources(rules),
         }
     }
@@ -509,6 +607,7 @@ mod tests {
         let md = thresholds_markdown(&p);
         assert!(md.starts_with("| threshold | meaning | value | default |"));
         assert!(md.contains("| `systemic_max_child_pugh` | Highest Child–Pugh score fit for systemic therapy (7 admits class B7, NCCN category 2A). | 7 | 6 | 5 to 7 |"), "{md}");
+        assert!(decision_table_for(&p).contains("`systemic_max_child_pugh` = 7"));
         assert!(md.contains("| no | yes | yes or no |"), "{md}");
     }
 }

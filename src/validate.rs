@@ -56,12 +56,22 @@ impl Case {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
-        self.validate_scoring().map(|_| ())
+        self.validated_child_pugh().map(|_| ())
     }
 
-    /// [`Case::validate`], returning the Child–Pugh score it had to compute anyway (so that
-    /// building an [`Assessment`](crate::Assessment) computes it once).
-    pub(crate) fn validate_scoring(&self) -> Result<u8, Error> {
+    /// [`Case::validate`], returning the Child–Pugh score the rules use (recorded, or computed
+    /// from the components), which validation computes anyway.
+    ///
+    /// # Errors
+    /// As [`Case::validate`].
+    ///
+    /// ```
+    /// let json = std::fs::read_to_string("examples/cases/r2_child_pugh_c.json")?;
+    /// let case = hcc_pathways::Case::from_json(&json)?;
+    /// assert!(case.validated_child_pugh()? >= 10);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn validated_child_pugh(&self) -> Result<u8, Error> {
         let ps = &self.performance_status;
         if matches!(ps.ecog.get(), 1 | 2) && ps.cancer_related.is_none() {
             return Err(missing(

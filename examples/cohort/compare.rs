@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::io::BufRead;
 
-use hcc_pathways::rules::pathway_rules;
+use hcc_pathways::pathway::pathway_rules;
 use hcc_pathways::{classify_all, Case, Classification, Pathway, Policy};
 
 /// Cases are parsed line by line and classified in batches of this many.
@@ -158,11 +158,14 @@ impl Comparison {
             .rules()
             .iter()
             .map(|r| {
-                let d = self.evaluated.iter().filter(|e| e.default.rule == r.id());
+                let d = self
+                    .evaluated
+                    .iter()
+                    .filter(|e| e.default.rule.wire_name() == r.id());
                 let a = self
                     .evaluated
                     .iter()
-                    .filter(|e| e.alternative.rule == r.id());
+                    .filter(|e| e.alternative.rule.wire_name() == r.id());
                 (r.id(), *r.outcome(), d.count(), a.count())
             })
             .collect()

@@ -15,7 +15,8 @@
 
 use std::fmt;
 
-use super::rule::RuleSet;
+use super::predicate::Expr;
+use super::rule::{HitPolicy, Rule, RuleSet, MAX_LEAVES};
 
 /// The most leaf predicates [`check`] enumerates (2²⁴ ≈ 16.8 million combinations).
 pub const MAX_CHECK_LEAVES: usize = 24;
@@ -82,12 +83,12 @@ impl Implication {
     ///
     /// ```
     /// use hcc_pathways::engine::Implication;
-    /// use hcc_pathways::rules::pathway_rules;
+    /// use hcc_pathways::pathway::pathway_rules;
     /// let rules = pathway_rules();
-    /// let i = Implication::new("terminal", true, "fit_for_intervention", false);
+    /// let i = Implication::new("terminal_liver_function", true, "child_pugh_above_intervention_limit", true);
     /// let bit = |id: &str| 1u64 << rules.leaves().iter().position(|p| p.id() == id).unwrap();
-    /// assert_eq!(i.holds_in(rules, bit("terminal") | bit("fit_for_intervention")), Some(false));
-    /// assert_eq!(i.holds_in(rules, bit("terminal")), Some(true));
+    /// assert_eq!(i.holds_in(rules, bit("terminal_liver_function")), Some(false));
+    /// assert_eq!(i.holds_in(rules, bit("terminal_liver_function") | bit("child_pugh_above_intervention_limit")), Some(true));
     /// ```
     pub fn holds_in<C, D>(&self, rules: &RuleSet<C, D>, mask: u64) -> Option<bool> {
         let leaves: Vec<&'static str> = rules.leaves().iter().map(|p| p.id()).collect();
@@ -193,17 +194,63 @@ pub struct Violation<C> {
 #[error("check enumerates at most {MAX_CHECK_LEAVES} leaf predicates, this rule set reads {0}")]
 pub struct TooManyLeaves(pub usize);
 
-/// The result of [`check`].
+/// What [`check_with`] may assume besides the rule set itself: implications between leaf
+/// predicates, and definitions of leaves that stand for earlier decisions.
+///
+/// A rule set that reads a decision made earlier (a leaf such as `decided_by_R5`, which reads
+/// the stored pathway rule) is proved over the predicates that decision was made from: each
+/// definition replaces its leaf, in the rules and in the scope, by the condition it stands
+/// for ([`Expr::substitute`]).
+pub struct Assumptions<'a, C> {
+    implications: &'a [Implication],
+    definitions: Vec<(&'static str, Expr<C>)>,
+}
+
+impl<'a, C> Assumptions<'a, C> {
+    /// Assumes `implications` and no definitions.
+    pub fn new(implications: &'a [Implication]) -> Self {
+        Self {
+            implications,
+            definitions: Vec::new(),
+        }
+    }
+
+    /// Adds a definition: the leaf `leaf` stands for `expr`.
+    #[must_use]
+    pub fn define(mut self, leaf: &'static str, expr: impl Into<Expr<C>>) -> Self {
+        self.definitions.push((leaf, expr.into()));
+        self
+    }
+
+    /// The implications.
+    pub fn implications(&self) -> &[Implication] {
+        self.implications
+    }
+
+    /// The definitions, as (leaf id, condition) pairs.
+    pub fn definitions(&self) -> &[(&'static str, Expr<C>)] {
+        &self.definitions
+    }
+}
+
+/// The result of [`check`] or [`check_with`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckReport<C> {
     /// The rule set's id.
     pub rule_set: &'static str,
-    /// The leaf predicate ids, in bit order.
+    /// The hit policy that was proved.
+    pub hit_policy: HitPolicy,
+    /// The scope it was proved in, as text (`true` when the set declares none), after
+    /// definitions were substituted.
+    pub scope: String,
+    /// The leaf predicate ids, in bit order (after definitions were substituted).
     pub leaves: Vec<&'static str>,
     /// Every combination of leaf truth values: 2ⁿ.
     pub assignments: u64,
     /// Combinations skipped because an implication rules them out.
     pub excluded: u64,
+    /// Combinations skipped because the scope does not hold there.
+    pub out_of_scope: u64,
     /// Implications that applied (every leaf they name is read by the rule set).
     pub implications_applied: usize,
     /// Gaps and overlaps, in increasing order of mask.
@@ -212,13 +259,14 @@ pub struct CheckReport<C> {
     pub violations: Vec<Violation<C>>,
     /// How many witnesses were read.
     pub witnesses: u64,
-    /// How many distinct combinations not excluded by an implication the witnesses realised.
+    /// How many distinct combinations in scope and not excluded by an implication the
+    /// witnesses realised.
     pub realised: u64,
 }
 
 impl<C> CheckReport<C> {
-    /// Whether the rule set is sound over the abstract domain: no gap, no overlap, and no
-    /// witness breaks an implication.
+    /// Whether the rule set keeps its hit policy over the abstract domain: no gap, no overlap,
+    /// and no witness breaks an implication.
     ///
     /// A finding counts even when no witness realises it: an unrealised combination is a defect
     /// until an implication shows it cannot occur.
@@ -238,9 +286,9 @@ impl<C> CheckReport<C> {
             .filter(|f| f.kind == FindingKind::Overlap)
     }
 
-    /// Combinations left after the implications: `assignments - excluded`.
+    /// Combinations left after the implications and the scope.
     pub fn feasible(&self) -> u64 {
-        self.assignments - self.excluded
+        self.assignments - self.excluded - self.out_of_scope
     }
 
     /// The leaf values of a mask, as `(id, value)` pairs in bit order.
@@ -267,12 +315,15 @@ impl<C> fmt::Display for CheckReport<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "rule set `{}`: {} leaves, {} combinations, {} excluded by {} implications, {} realised by {} witnesses; {} gaps, {} overlaps, {} implication violations",
+            "rule set `{}` ({}, within `{}`): {} leaves, {} combinations, {} excluded by {} implications, {} out of scope, {} realised by {} witnesses; {} gaps, {} overlaps, {} implication violations",
             self.rule_set,
+            self.hit_policy,
+            self.scope,
             self.leaves.len(),
             self.assignments,
             self.excluded,
             self.implications_applied,
+            self.out_of_scope,
             self.realised,
             self.witnesses,
             self.gaps().count(),
@@ -303,13 +354,9 @@ impl<C> fmt::Display for CheckReport<C> {
     }
 }
 
-/// Checks a rule set's UNIQUE hit policy over every combination of its leaf predicates' truth
-/// values that the implications allow, and ties the result to concrete witnesses.
-///
-/// Each remaining combination where zero or several rules match becomes a [`Finding`], with a
-/// witness from `witnesses` whose [`RuleSet::leaf_mask`] equals it when one exists. A witness
-/// that breaks an implication becomes a [`Violation`]. The enumeration allocates only for
-/// findings; each witness costs one evaluation of the leaves.
+/// Checks a rule set's declared hit policy over every combination of its leaf predicates'
+/// truth values that the implications allow, and ties the result to concrete witnesses:
+/// [`check_with`] without definitions.
 ///
 /// # Errors
 /// [`TooManyLeaves`] when the rule set reads more than [`MAX_CHECK_LEAVES`] leaves.
@@ -340,43 +387,154 @@ pub fn check<C, D>(
     implications: &[Implication],
     witnesses: impl IntoIterator<Item = C>,
 ) -> Result<CheckReport<C>, TooManyLeaves> {
-    let leaves: Vec<&'static str> = rules.leaves().iter().map(|p| p.id()).collect();
+    check_with(rules, &Assumptions::new(implications), witnesses)
+}
+
+/// Checks a rule set's declared hit policy within its declared scope, with definitions
+/// substituted and implications assumed.
+///
+/// - A UNIQUE set: every combination of leaf values in the scope must match exactly one rule;
+///   each other combination is a [`Finding`] (a gap or an overlap).
+/// - A COLLECT set: in the scope, no two rules of one exclusive group may match together; each
+///   combination where they do is an overlap. A COLLECT set without groups has nothing to prove.
+///
+/// Each finding carries a witness from `witnesses` whose leaf values are exactly that
+/// combination, when one exists; a witness that breaks an implication becomes a [`Violation`].
+/// The enumeration allocates only for findings; each witness costs one evaluation of the
+/// leaves.
+///
+/// # Errors
+/// [`TooManyLeaves`] when the rules checked and the scope read more than
+/// [`MAX_CHECK_LEAVES`] leaves after substitution.
+///
+/// ```
+/// use hcc_pathways::engine::{check_with, Assumptions, Predicate, Rule, RuleSet, Trace};
+/// use hcc_pathways::sources::Source;
+///
+/// const S: Source = Source::new("DEMO", "Demonstration only");
+/// let pos = Predicate::new("positive", "above 0", &[S], |x: &i8, _: &mut Trace| *x > 0);
+/// let even = Predicate::new("even", "even", &[S], |x: &i8, _: &mut Trace| x % 2 == 0);
+/// // A decision made earlier, stored and read back: "the sign rules chose POSITIVE".
+/// let chose_pos = Predicate::new("chose_positive", "sign rules chose POSITIVE", &[S],
+///     |x: &i8, _: &mut Trace| *x > 0);
+/// // Only complete where POSITIVE was chosen.
+/// let parity = RuleSet::unique("parity", "1", vec![
+///     Rule::new("EVEN", even.expr(), "even", "even", &[S]),
+///     Rule::new("ODD", even.not(), "odd", "odd", &[S]),
+/// ])?.within(chose_pos.expr());
+/// let proof = Assumptions::new(&[]).define("chose_positive", pos.expr());
+/// let report = check_with(&parity, &proof, -3i8..=3)?;
+/// assert!(report.is_ok(), "{report}");
+/// assert_eq!(report.leaves, ["even", "positive"]);
+/// assert_eq!(report.out_of_scope, 2); // ¬positive, either parity
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_with<C, D>(
+    rules: &RuleSet<C, D>,
+    assumptions: &Assumptions<'_, C>,
+    witnesses: impl IntoIterator<Item = C>,
+) -> Result<CheckReport<C>, TooManyLeaves> {
+    let defs = assumptions.definitions();
+    let hit = rules.hit_policy();
+    // The rules to prove: all of a UNIQUE set; those in an exclusive group of a COLLECT set.
+    let selected: Vec<usize> = match hit {
+        HitPolicy::Unique => (0..rules.rules().len()).collect(),
+        HitPolicy::Collect => {
+            let mut v: Vec<usize> = rules.exclusive_groups().iter().flatten().copied().collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+    };
+    let scope = rules.scope().substitute(defs);
+    let scope_text = scope.to_string();
+    let mut expanded: Vec<Rule<C, usize>> = selected
+        .iter()
+        .map(|&i| {
+            let r = &rules.rules()[i];
+            Rule::internal(r.id(), r.condition().substitute(defs), i)
+        })
+        .collect();
+    let scope_index = expanded.len();
+    expanded.push(Rule::internal("scope", scope, usize::MAX));
+    let set = match RuleSet::collect(rules.id(), rules.version(), expanded) {
+        Ok(s) => s,
+        // Rule ids are those of a valid set plus "scope"; only the leaf count can fail.
+        Err(_) => return Err(TooManyLeaves(MAX_LEAVES + 1)),
+    };
+    let leaves: Vec<&'static str> = set.leaves().iter().map(|p| p.id()).collect();
     let n = leaves.len();
     if n > MAX_CHECK_LEAVES {
         return Err(TooManyLeaves(n));
     }
-    let resolved: Vec<(usize, Resolved)> = implications
+    // Exclusive groups as bit sets over the expanded set's rule indices.
+    let groups: Vec<u64> = rules
+        .exclusive_groups()
+        .iter()
+        .map(|g| {
+            g.iter().fold(0u64, |m, i| {
+                m | selected
+                    .iter()
+                    .position(|s| s == i)
+                    .map_or(0, |p| 1u64 << p)
+            })
+        })
+        .collect();
+    let rule_bits = (1u64 << scope_index) - 1;
+    let resolved: Vec<(usize, Resolved)> = assumptions
+        .implications()
         .iter()
         .enumerate()
         .filter_map(|(i, imp)| imp.resolve(&leaves).map(|r| (i, r)))
         .collect();
     let excluded_by = |mask: u64| resolved.iter().find(|(_, r)| r.violated_by(mask));
+    let in_scope = |mask: u64| set.rule_matches_mask(scope_index, mask);
 
     let assignments = 1u64 << n;
     let mut excluded = 0u64;
+    let mut out_of_scope = 0u64;
     let mut findings: Vec<Finding<C>> = Vec::new();
+    let ids = |bits: u64| -> Vec<&'static str> {
+        set.rules()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1u64 << i) != 0)
+            .map(|(_, r)| r.id())
+            .collect()
+    };
     for mask in 0..assignments {
         if excluded_by(mask).is_some() {
             excluded += 1;
             continue;
         }
-        let mut matches = rules.matches_for_mask(mask);
-        let first = matches.next();
-        let second = matches.next();
-        let kind = match (first, second) {
-            (None, _) => FindingKind::Gap,
-            (Some(_), None) => continue,
-            (Some(_), Some(_)) => FindingKind::Overlap,
+        if !in_scope(mask) {
+            out_of_scope += 1;
+            continue;
+        }
+        let matched = set
+            .matches_for_mask(mask)
+            .fold(0u64, |m, i| m | (1u64 << i))
+            & rule_bits;
+        let bad = match hit {
+            HitPolicy::Unique => match matched.count_ones() {
+                1 => None,
+                0 => Some((FindingKind::Gap, 0)),
+                _ => Some((FindingKind::Overlap, matched)),
+            },
+            HitPolicy::Collect => groups
+                .iter()
+                .map(|g| g & matched)
+                .find(|m| m.count_ones() > 1)
+                .map(|m| (FindingKind::Overlap, m)),
         };
-        findings.push(Finding {
-            kind,
-            mask,
-            matched: rules
-                .matches_for_mask(mask)
-                .map(|i| rules.rules()[i].id())
-                .collect(),
-            witness: None,
-        });
+        if let Some((kind, bits)) = bad {
+            findings.push(Finding {
+                kind,
+                mask,
+                matched: ids(bits),
+                witness: None,
+            });
+        }
     }
 
     // One bit per combination: which ones a witness realised.
@@ -384,19 +542,22 @@ pub fn check<C, D>(
     let mut realised = 0u64;
     let mut witness_count = 0u64;
     let mut violations: Vec<Violation<C>> = Vec::new();
-    let mut violated = vec![false; implications.len()];
+    let mut violated = vec![false; assumptions.implications().len()];
     for ctx in witnesses {
         witness_count += 1;
-        let mask = rules.leaf_mask(&ctx);
+        let mask = set.leaf_mask(&ctx);
         if let Some((i, _)) = excluded_by(mask) {
             if !violated[*i] {
                 violated[*i] = true;
                 violations.push(Violation {
-                    implication: implications[*i].clone(),
+                    implication: assumptions.implications()[*i].clone(),
                     mask,
                     witness: ctx,
                 });
             }
+            continue;
+        }
+        if !in_scope(mask) {
             continue;
         }
         let (word, bit) = ((mask / 64) as usize, 1u64 << (mask % 64));
@@ -412,9 +573,12 @@ pub fn check<C, D>(
 
     Ok(CheckReport {
         rule_set: rules.id(),
+        hit_policy: hit,
+        scope: scope_text,
         leaves,
         assignments,
         excluded,
+        out_of_scope,
         implications_applied: resolved.len(),
         findings,
         violations,

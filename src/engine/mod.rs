@@ -5,15 +5,18 @@
 //! and a researcher's own rules all use the same machinery.
 
 mod check;
-mod dnf;
+mod compile;
 mod predicate;
 mod rule;
 mod trace;
 
 pub use check::{
-    check, CheckReport, Finding, FindingKind, Implication, Literal, TooManyLeaves, Violation,
-    MAX_CHECK_LEAVES,
+    check, check_with, Assumptions, CheckReport, Finding, FindingKind, Implication, Literal,
+    TooManyLeaves, Violation, MAX_CHECK_LEAVES,
 };
+pub use compile::Blocker;
 pub use predicate::{all, any, not, Expr, Predicate};
-pub use rule::{Blocker, HitPolicyError, PredicateValue, Rule, RuleSet, RuleSetError, MAX_LEAVES};
+pub use rule::{
+    HitPolicy, HitPolicyError, PredicateValue, Rule, RuleSet, RuleSetError, MAX_LEAVES, MAX_RULES,
+};
 pub use trace::{Cmp, Fact, Trace, Value};

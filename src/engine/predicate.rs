@@ -302,6 +302,49 @@ impl<C> Expr<C> {
         }
     }
 
+    /// This condition with every leaf whose id has a definition in `definitions` replaced by
+    /// that definition (itself expanded, to a depth of 8 definitions). Checks use it to prove a
+    /// rule set that reads decisions (such as "the pathway rules chose R5") over the predicates
+    /// those decisions were made from.
+    ///
+    /// ```
+    /// use hcc_pathways::engine::{Expr, Predicate, Trace};
+    /// use hcc_pathways::sources::Source;
+    ///
+    /// const S: Source = Source::new("DEMO", "Demonstration only");
+    /// let small = Predicate::new("small", "below 10", &[S], |x: &i32, _: &mut Trace| *x < 10);
+    /// let pos = Predicate::new("positive", "above 0", &[S], |x: &i32, _: &mut Trace| *x > 0);
+    /// let decided = Predicate::new("decided_digit", "chose digit", &[S], |_: &i32, _: &mut Trace| false);
+    /// let expanded = decided.not().substitute(&[("decided_digit", small.and(&pos))]);
+    /// assert_eq!(expanded.to_string(), "¬(small ∧ positive)");
+    /// ```
+    #[must_use]
+    pub fn substitute(&self, definitions: &[(&str, Expr<C>)]) -> Expr<C> {
+        self.substitute_depth(definitions, 8)
+    }
+
+    fn substitute_depth(&self, defs: &[(&str, Expr<C>)], depth: u8) -> Expr<C> {
+        match self {
+            Expr::True => Expr::True,
+            Expr::Leaf(p) => match defs.iter().find(|(id, _)| *id == p.id()) {
+                Some((_, e)) if depth > 0 => e.substitute_depth(defs, depth - 1),
+                _ => Expr::Leaf(p.clone()),
+            },
+            Expr::Not(e) => Expr::Not(Box::new(e.substitute_depth(defs, depth))),
+            Expr::All(v) => Expr::All(v.iter().map(|e| e.substitute_depth(defs, depth)).collect()),
+            Expr::Any(v) => Expr::Any(v.iter().map(|e| e.substitute_depth(defs, depth)).collect()),
+            Expr::Named {
+                id,
+                description,
+                expr,
+            } => Expr::Named {
+                id,
+                description,
+                expr: Box::new(expr.substitute_depth(defs, depth)),
+            },
+        }
+    }
+
     /// Calls `f` on every leaf predicate, in order of appearance (with repeats).
     pub fn for_each_leaf<'a>(&'a self, f: &mut impl FnMut(&'a Predicate<C>)) {
         match self {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::sources::Source;
 
-use super::dnf::Dnf;
+use super::compile::{compile, Blocker, Dnf, Node};
 use super::predicate::{Expr, Predicate};
 use super::trace::{Fact, Trace};
 
@@ -80,6 +80,17 @@ impl<C, D> Rule<C, D> {
         }
     }
 
+    /// A rule without sources, for checks that rebuild a set's conditions.
+    pub(crate) fn internal(id: &'static str, when: Expr<C>, then: D) -> Self {
+        Self {
+            id,
+            when,
+            then,
+            reason: "",
+            sources: &[],
+        }
+    }
+
     /// The stable id, for example `R3`.
     pub fn id(&self) -> &'static str {
         self.id
@@ -106,90 +117,6 @@ impl<C, D> Rule<C, D> {
     }
 }
 
-/// A condition compiled against a rule set's leaf table.
-#[derive(Clone, Debug)]
-pub(crate) enum Node {
-    True,
-    Leaf(u8),
-    Not(Box<Node>),
-    All(Vec<Node>),
-    Any(Vec<Node>),
-    Named(&'static str, Box<Node>),
-}
-
-/// The value of leaf `i` in `mask` (false for an index beyond the mask).
-#[inline]
-fn leaf_value(i: u8, mask: u64) -> bool {
-    1u64.checked_shl(u32::from(i))
-        .is_some_and(|bit| mask & bit != 0)
-}
-
-impl Node {
-    pub(crate) fn eval(&self, mask: u64) -> bool {
-        match self {
-            Node::True => true,
-            Node::Leaf(i) => leaf_value(*i, mask),
-            Node::Not(n) => !n.eval(mask),
-            Node::All(v) => v.iter().all(|n| n.eval(mask)),
-            Node::Any(v) => v.iter().any(|n| n.eval(mask)),
-            Node::Named(_, n) => n.eval(mask),
-        }
-    }
-
-    /// Collects the named or leaf conditions whose value made this node differ from `want`
-    /// (the value the node needed), and returns the node's value. One pass: each part is
-    /// evaluated once, and what it collected is dropped again when the node has the value it
-    /// needed after all.
-    fn blockers(
-        &self,
-        mask: u64,
-        want: bool,
-        leaves: &[&'static str],
-        out: &mut Vec<Blocker>,
-    ) -> bool {
-        let start = out.len();
-        let mut blocked = |predicate: &'static str, value: bool| {
-            if value != want {
-                out.push(Blocker {
-                    predicate,
-                    required: want,
-                });
-            }
-            value
-        };
-        let value = match self {
-            Node::True => true,
-            Node::Leaf(i) => blocked(
-                leaves.get(usize::from(*i)).copied().unwrap_or("?"),
-                leaf_value(*i, mask),
-            ),
-            Node::Named(id, n) => blocked(id, n.eval(mask)),
-            Node::Not(n) => !n.blockers(mask, !want, leaves, out),
-            // An `All` that should hold names its false parts; one that should fail (and
-            // holds) names every part. `Any` likewise. Every part is visited (no `&&`).
-            Node::All(v) => v
-                .iter()
-                .fold(true, |acc, n| n.blockers(mask, want, leaves, out) & acc),
-            Node::Any(v) => v
-                .iter()
-                .fold(false, |acc, n| n.blockers(mask, want, leaves, out) | acc),
-        };
-        if value == want {
-            out.truncate(start);
-        }
-        value
-    }
-}
-
-/// A condition that kept a rule from matching: `predicate` had to be `required` and was not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Blocker {
-    /// The predicate (leaf or named composite).
-    pub predicate: &'static str,
-    /// The value the rule needed.
-    pub required: bool,
-}
-
 /// The value of one named predicate (leaf or composite) for one context.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PredicateValue {
@@ -205,21 +132,54 @@ pub struct PredicateValue {
     pub sources: &'static [Source],
 }
 
-/// Zero or several rules matched where exactly one must: the rule set is wrong for this case.
+/// How the rules of a set combine, declared on the set itself and proved by
+/// [`check`](crate::engine::check).
+///
+/// | hit policy | at run time | what [`check`](crate::engine::check) proves |
+/// |---|---|---|
+/// | `Unique` | exactly one rule matches ([`RuleSet::decide`]), else [`HitPolicyError`] | no gap and no overlap anywhere in the set's scope |
+/// | `Collect` | every matching rule applies ([`RuleSet::matching`]); two rules of one exclusive group matching is a [`HitPolicyError`] | no two rules of an exclusive group match together anywhere in the scope |
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HitPolicy {
+    /// Exactly one rule matches: a choice (a pathway, a procedure, a line of therapy).
+    Unique,
+    /// Every matching rule applies: a list (cautions, considerations, omissions), with
+    /// optional groups of rules of which at most one may match.
+    Collect,
+}
+
+impl fmt::Display for HitPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HitPolicy::Unique => "UNIQUE",
+            HitPolicy::Collect => "COLLECT",
+        })
+    }
+}
+
+/// A rule set's hit policy was violated for a context: a defect in the rule set.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("rule set `{rule_set}` violated its UNIQUE hit policy: {}", describe(.matched))]
+#[error("rule set `{rule_set}` violated its {policy} hit policy: {}", describe(*.policy, .matched))]
 pub struct HitPolicyError {
     /// The rule set's id.
     pub rule_set: &'static str,
-    /// The ids of the rules that matched (empty for a gap).
+    /// Its declared hit policy.
+    pub policy: HitPolicy,
+    /// The ids of the rules that matched (empty for a gap; for a COLLECT set, the rules of the
+    /// exclusive group that matched together).
     pub matched: Vec<&'static str>,
 }
 
-fn describe(matched: &[&'static str]) -> String {
-    if matched.is_empty() {
-        "no rule matched".to_owned()
-    } else {
-        format!("several rules matched ({})", matched.join(", "))
+fn describe(policy: HitPolicy, matched: &[&'static str]) -> String {
+    match (policy, matched.is_empty()) {
+        (HitPolicy::Unique, true) => "no rule matched".to_owned(),
+        (HitPolicy::Unique, false) => {
+            format!("several rules matched ({})", matched.join(", "))
+        }
+        (HitPolicy::Collect, _) => format!(
+            "rules of one exclusive group matched together ({})",
+            matched.join(", ")
+        ),
     }
 }
 
@@ -236,32 +196,52 @@ pub enum RuleSetError {
     /// More leaf predicates than fit the engine's bit mask.
     #[error("a rule set reads at most {MAX_LEAVES} leaf predicates, this one reads {0}")]
     TooManyPredicates(usize),
+    /// More rules than fit the engine's bit mask of matches.
+    #[error("a rule set holds at most {MAX_RULES} rules, this one holds {0}")]
+    TooManyRules(usize),
     /// No rules.
     #[error("a rule set needs at least one rule")]
     Empty,
+    /// An exclusive group names a rule the set does not hold.
+    #[error("exclusive group names unknown rule `{0}`")]
+    UnknownRule(String),
+    /// Exclusive groups belong to COLLECT sets (a UNIQUE set is exclusive as a whole).
+    #[error("exclusive groups are declared on COLLECT rule sets only")]
+    GroupsOnUnique,
 }
 
-/// An ordered set of rules under the UNIQUE hit policy: every rule is evaluated, and exactly
-/// one must match. Zero or several matches is a [`HitPolicyError`], never first-match-wins.
+/// The most rules one rule set may hold (which rules matched fits one `u64`).
+pub const MAX_RULES: usize = 64;
+
+/// An ordered set of rules with a declared hit policy ([`HitPolicy`]).
+///
+/// Under `Unique` every rule is evaluated and exactly one must match: zero or several is a
+/// [`HitPolicyError`], never first-match-wins. Under `Collect` every matching rule applies, and
+/// groups of rules may be declared exclusive (at most one of them matches). A set may also
+/// declare the *scope* where its hit policy must hold ([`RuleSet::within`]): the procedure
+/// rules of a repeat intervention need only be complete where the pathway rules chose one.
+/// [`check`](crate::engine::check) proves the declaration over every combination of the
+/// leaf predicates' truth values in the scope.
 ///
 /// Leaf predicates are evaluated once per context (each distinct id once) into a bit mask, and
 /// rule conditions are evaluated over that mask; this keeps evaluation free of allocation and
 /// lets [`crate::engine`]'s checks reason over the predicates' truth values. Conditions are
 /// compiled to disjunctive normal form when the set is built, so that evaluating all the rules
-/// of a set over a mask is one pass over a small table of bit masks; a set of at most 12
-/// leaves also tabulates, when it is built, the hit policy's result for every combination of
-/// leaf values (every rule evaluated on each), so that deciding a case is one lookup.
+/// of a set over a mask is one pass over a small table of bit masks; a UNIQUE set of at most
+/// 14 leaves also tabulates, when it is built, the hit policy's result for every combination
+/// of leaf values (every rule evaluated on each), so that deciding a case is one lookup.
 ///
 /// ```
-/// use hcc_pathways::engine::{Predicate, Rule, RuleSet, Trace};
+/// use hcc_pathways::engine::{HitPolicy, Predicate, Rule, RuleSet, Trace};
 /// use hcc_pathways::sources::Source;
 ///
 /// const S: Source = Source::new("DEMO", "Demonstration only");
 /// let neg = Predicate::new("negative", "below zero", &[S], |x: &i32, _: &mut Trace| *x < 0);
-/// let rules = RuleSet::new("sign", "1.0.0", vec![
+/// let rules = RuleSet::unique("sign", "1.0.0", vec![
 ///     Rule::new("N", neg.expr(), "negative", "below zero", &[S]),
 ///     Rule::new("P", neg.not(), "not negative", "zero or above", &[S]),
 /// ])?;
+/// assert_eq!(rules.hit_policy(), HitPolicy::Unique);
 /// assert_eq!(*rules.decide(&-3)?.outcome(), "negative");
 /// assert_eq!(rules.decide(&0)?.id(), "P");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -269,6 +249,9 @@ pub enum RuleSetError {
 pub struct RuleSet<C, D> {
     id: &'static str,
     version: &'static str,
+    hit: HitPolicy,
+    scope: Expr<C>,
+    exclusive: Vec<Vec<usize>>,
     leaves: Vec<Predicate<C>>,
     leaf_ids: Vec<&'static str>,
     rules: Vec<Rule<C, D>>,
@@ -283,6 +266,9 @@ impl<C, D: Clone> Clone for RuleSet<C, D> {
         Self {
             id: self.id,
             version: self.version,
+            hit: self.hit,
+            scope: self.scope.clone(),
+            exclusive: self.exclusive.clone(),
             leaves: self.leaves.clone(),
             leaf_ids: self.leaf_ids.clone(),
             rules: self.rules.clone(),
@@ -298,57 +284,101 @@ impl<C, D: fmt::Debug> fmt::Debug for RuleSet<C, D> {
         f.debug_struct("RuleSet")
             .field("id", &self.id)
             .field("version", &self.version)
+            .field("hit_policy", &self.hit)
             .field("rules", &self.rules)
             .finish_non_exhaustive()
     }
 }
 
 impl<C, D> RuleSet<C, D> {
-    /// Builds a rule set.
+    /// Builds a rule set under the UNIQUE hit policy: [`RuleSet::unique`].
     ///
     /// # Errors
-    /// [`RuleSetError`] when it has no rules, two rules share an id, two different predicates
-    /// share an id, or it reads more than [`MAX_LEAVES`] leaf predicates.
+    /// As [`RuleSet::unique`].
     pub fn new(
         id: &'static str,
         version: &'static str,
         rules: Vec<Rule<C, D>>,
     ) -> Result<Self, RuleSetError> {
+        Self::build(id, version, HitPolicy::Unique, rules)
+    }
+
+    /// Builds a rule set under the UNIQUE hit policy: exactly one rule matches every context
+    /// in its scope.
+    ///
+    /// # Errors
+    /// [`RuleSetError`] when it has no rules or more than [`MAX_RULES`], two rules share an
+    /// id, two different predicates share an id, or it reads more than [`MAX_LEAVES`] leaf
+    /// predicates.
+    pub fn unique(
+        id: &'static str,
+        version: &'static str,
+        rules: Vec<Rule<C, D>>,
+    ) -> Result<Self, RuleSetError> {
+        Self::build(id, version, HitPolicy::Unique, rules)
+    }
+
+    /// Builds a rule set under the COLLECT hit policy: every matching rule applies. Declare
+    /// groups of rules that must not match together with [`RuleSet::exclusive`].
+    ///
+    /// # Errors
+    /// As [`RuleSet::unique`].
+    ///
+    /// ```
+    /// use hcc_pathways::engine::{Predicate, Rule, RuleSet, Trace};
+    /// use hcc_pathways::sources::Source;
+    ///
+    /// const S: Source = Source::new("DEMO", "Demonstration only");
+    /// let even = Predicate::new("even", "even", &[S], |x: &i32, _: &mut Trace| x % 2 == 0);
+    /// let big = Predicate::new("big", "above 10", &[S], |x: &i32, _: &mut Trace| *x > 10);
+    /// let notes = RuleSet::collect("notes", "1.0.0", vec![
+    ///     Rule::new("EVEN", even.expr(), (), "even number", &[S]),
+    ///     Rule::new("ODD", even.not(), (), "odd number", &[S]),
+    ///     Rule::new("BIG", big.expr(), (), "large number", &[S]),
+    /// ])?
+    /// .exclusive(&["EVEN", "ODD"])?;
+    /// let ids: Vec<_> = notes.matching(&12)?.map(|r| r.id()).collect();
+    /// assert_eq!(ids, ["EVEN", "BIG"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn collect(
+        id: &'static str,
+        version: &'static str,
+        rules: Vec<Rule<C, D>>,
+    ) -> Result<Self, RuleSetError> {
+        Self::build(id, version, HitPolicy::Collect, rules)
+    }
+
+    fn build(
+        id: &'static str,
+        version: &'static str,
+        hit: HitPolicy,
+        rules: Vec<Rule<C, D>>,
+    ) -> Result<Self, RuleSetError> {
         if rules.is_empty() {
             return Err(RuleSetError::Empty);
+        }
+        if rules.len() > MAX_RULES {
+            return Err(RuleSetError::TooManyRules(rules.len()));
         }
         for (i, r) in rules.iter().enumerate() {
             if rules[..i].iter().any(|o| o.id == r.id) {
                 return Err(RuleSetError::DuplicateRuleId(r.id));
             }
         }
-        let mut leaves: Vec<Predicate<C>> = Vec::new();
-        let mut clash = None;
-        for r in &rules {
-            r.when.for_each_leaf(&mut |p| {
-                match leaves.iter().find(|q| q.id() == p.id()) {
-                    Some(q) if !q.same_test(p) => clash = Some(p.id()),
-                    Some(_) => {}
-                    None => leaves.push(p.clone()),
-                };
-            });
-        }
-        if let Some(id) = clash {
-            return Err(RuleSetError::DuplicatePredicateId(id));
-        }
-        if leaves.len() > MAX_LEAVES {
-            return Err(RuleSetError::TooManyPredicates(leaves.len()));
-        }
-        let leaf_ids: Vec<&'static str> = leaves.iter().map(Predicate::id).collect();
+        let (leaves, leaf_ids) = collect_leaves(rules.iter().map(|r| &r.when))?;
         let mut named = Vec::new();
         let compiled: Vec<Node> = rules
             .iter()
             .map(|r| compile(&r.when, &leaf_ids, &mut named))
             .collect();
-        let dnf = Dnf::new(&compiled, leaf_ids.len());
+        let dnf = Dnf::new(&compiled, leaf_ids.len(), hit == HitPolicy::Unique);
         Ok(Self {
             id,
             version,
+            hit,
+            scope: Expr::True,
+            exclusive: Vec::new(),
             leaves,
             leaf_ids,
             rules,
@@ -356,6 +386,35 @@ impl<C, D> RuleSet<C, D> {
             dnf,
             named,
         })
+    }
+
+    /// Declares the scope where the hit policy must hold: the contexts for which the set is
+    /// consulted. [`check`](crate::engine::check) proves the set only there; at run time the
+    /// caller consults the set only there (the scope is not evaluated by [`RuleSet::decide`]).
+    #[must_use]
+    pub fn within(mut self, scope: impl Into<Expr<C>>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+
+    /// Declares a group of rules (by id) of a COLLECT set of which at most one may match.
+    ///
+    /// # Errors
+    /// [`RuleSetError::UnknownRule`] for an id the set does not hold;
+    /// [`RuleSetError::GroupsOnUnique`] on a UNIQUE set.
+    pub fn exclusive(mut self, group: &[&str]) -> Result<Self, RuleSetError> {
+        if self.hit == HitPolicy::Unique {
+            return Err(RuleSetError::GroupsOnUnique);
+        }
+        let mut indices = Vec::with_capacity(group.len());
+        for id in group {
+            match self.rules.iter().position(|r| r.id == *id) {
+                Some(i) => indices.push(i),
+                None => return Err(RuleSetError::UnknownRule((*id).to_owned())),
+            }
+        }
+        self.exclusive.push(indices);
+        Ok(self)
     }
 
     /// The rule set's stable id.
@@ -366,6 +425,21 @@ impl<C, D> RuleSet<C, D> {
     /// Its version: it changes whenever clinical content changes.
     pub fn version(&self) -> &'static str {
         self.version
+    }
+
+    /// The declared hit policy.
+    pub fn hit_policy(&self) -> HitPolicy {
+        self.hit
+    }
+
+    /// The declared scope ([`Expr::True`] when none was declared).
+    pub fn scope(&self) -> &Expr<C> {
+        &self.scope
+    }
+
+    /// The declared exclusive groups, as indices into [`RuleSet::rules`].
+    pub fn exclusive_groups(&self) -> &[Vec<usize>] {
+        &self.exclusive
     }
 
     /// The rules, in table order.
@@ -379,12 +453,33 @@ impl<C, D> RuleSet<C, D> {
         &self.leaves
     }
 
+    /// The named composites the rules use, with their descriptions, in order of first
+    /// appearance.
+    pub fn named(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.named.iter().map(|(id, d, _)| (*id, *d))
+    }
+
+    /// The value of each named composite for the leaf values `mask`, in the order of
+    /// [`RuleSet::named`].
+    pub fn named_values(&self, mask: u64) -> impl Iterator<Item = bool> + '_ {
+        self.named.iter().map(move |(_, _, n)| n.eval(mask))
+    }
+
     /// Evaluates every leaf predicate once and packs the truth values into a bit mask.
     pub fn leaf_mask(&self, ctx: &C) -> u64 {
         let mut trace = Trace::silent();
         self.leaves.iter().enumerate().fold(0u64, |m, (i, p)| {
             m | (u64::from(p.evaluate(ctx, &mut trace)) << i)
         })
+    }
+
+    /// Builds the leaf mask from values supplied by `value(i)` for leaf `i` (for example from a
+    /// cache shared by several rule sets, so that each distinct predicate is evaluated once).
+    pub fn mask_with(&self, mut value: impl FnMut(usize, &Predicate<C>) -> bool) -> u64 {
+        self.leaves
+            .iter()
+            .enumerate()
+            .fold(0u64, |m, (i, p)| m | (u64::from(value(i, p)) << i))
     }
 
     /// Whether rule `index` matches, given the leaf truth values in `mask`. This is how checks
@@ -406,19 +501,55 @@ impl<C, D> RuleSet<C, D> {
             .map(|(i, _)| i)
     }
 
+    /// Which rules match a mask of leaf values, as a bit set over rule indices (bit `i` is
+    /// `rules()[i]`), checked against the hit policy: exactly one bit for a UNIQUE set, no two
+    /// bits of one exclusive group for a COLLECT set.
+    ///
+    /// # Errors
+    /// [`HitPolicyError`] when the mask violates the hit policy.
+    pub fn hits(&self, mask: u64) -> Result<u64, HitPolicyError> {
+        let matched = self.dnf.matched(&self.compiled, mask);
+        let bad = match self.hit {
+            HitPolicy::Unique => (matched.count_ones() != 1).then_some(matched),
+            HitPolicy::Collect => self.exclusive.iter().find_map(|g| {
+                let in_group = g.iter().fold(0u64, |m, i| m | (matched & (1u64 << i)));
+                (in_group.count_ones() > 1).then_some(in_group)
+            }),
+        };
+        match bad {
+            None => Ok(matched),
+            Some(bits) => Err(self.violation(bits)),
+        }
+    }
+
+    fn violation(&self, bits: u64) -> HitPolicyError {
+        HitPolicyError {
+            rule_set: self.id,
+            policy: self.hit,
+            matched: self
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1u64 << i) != 0)
+                .map(|(_, r)| r.id)
+                .collect(),
+        }
+    }
+
     /// Applies the UNIQUE hit policy to a leaf mask.
     ///
     /// # Errors
-    /// [`HitPolicyError`] when zero or several rules match.
+    /// [`HitPolicyError`] when zero or several rules match, or when the set is a COLLECT set.
     pub fn decide_mask(&self, mask: u64) -> Result<&Rule<C, D>, HitPolicyError> {
-        match self
-            .dnf
-            .unique(&self.compiled, mask)
-            .and_then(|i| self.rules.get(i))
-        {
+        let found = match self.hit {
+            HitPolicy::Unique => self.dnf.unique(&self.compiled, mask),
+            HitPolicy::Collect => None,
+        };
+        match found.and_then(|i| self.rules.get(i)) {
             Some(rule) => Ok(rule),
             None => Err(HitPolicyError {
                 rule_set: self.id,
+                policy: HitPolicy::Unique,
                 matched: self
                     .matches_for_mask(mask)
                     .map(|i| self.rules[i].id)
@@ -427,8 +558,8 @@ impl<C, D> RuleSet<C, D> {
         }
     }
 
-    /// Evaluates every rule and returns the single one that matches. Allocates nothing on
-    /// success.
+    /// Evaluates every rule of a UNIQUE set and returns the single one that matches.
+    /// Allocates nothing on success.
     ///
     /// # Errors
     /// [`HitPolicyError`] listing the matching rules when zero or several match.
@@ -436,27 +567,26 @@ impl<C, D> RuleSet<C, D> {
         self.decide_mask(self.leaf_mask(ctx))
     }
 
-    /// The COLLECT hit policy: every rule whose condition holds, in table order.
+    /// The COLLECT hit policy: every rule whose condition holds, in table order, after
+    /// checking the exclusive groups.
     ///
-    /// Use it for rule lists where several rules may apply at once (cautions, considerations);
-    /// [`RuleSet::decide`] is the UNIQUE hit policy for choices where exactly one must.
-    ///
-    /// ```
-    /// use hcc_pathways::engine::{Predicate, Rule, RuleSet, Trace};
-    /// use hcc_pathways::sources::Source;
-    ///
-    /// const S: Source = Source::new("DEMO", "Demonstration only");
-    /// let even = Predicate::new("even", "even", &[S], |x: &i32, _: &mut Trace| x % 2 == 0);
-    /// let big = Predicate::new("big", "above 10", &[S], |x: &i32, _: &mut Trace| *x > 10);
-    /// let notes = RuleSet::new("notes", "1.0.0", vec![
-    ///     Rule::new("EVEN", even.expr(), (), "even number", &[S]),
-    ///     Rule::new("BIG", big.expr(), (), "large number", &[S]),
-    /// ])?;
-    /// let ids: Vec<_> = notes.all_matching(&12).map(|r| r.id()).collect();
-    /// assert_eq!(ids, ["EVEN", "BIG"]);
-    /// assert_eq!(notes.all_matching(&3).count(), 0);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
+    /// # Errors
+    /// [`HitPolicyError`] when two rules of an exclusive group match (or, for a UNIQUE set, when
+    /// not exactly one rule matches).
+    pub fn matching(
+        &self,
+        ctx: &C,
+    ) -> Result<impl Iterator<Item = &Rule<C, D>> + '_, HitPolicyError> {
+        let hits = self.hits(self.leaf_mask(ctx))?;
+        Ok(self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| hits & (1u64 << i) != 0)
+            .map(|(_, r)| r))
+    }
+
+    /// Every rule whose condition holds, in table order, without checking the hit policy.
     pub fn all_matching(&self, ctx: &C) -> impl Iterator<Item = &Rule<C, D>> + '_ {
         let mask = self.leaf_mask(ctx);
         self.matches_for_mask(mask).map(move |i| &self.rules[i])
@@ -465,25 +595,13 @@ impl<C, D> RuleSet<C, D> {
     /// Evaluates every leaf with a recording trace: each predicate's value and the facts it
     /// read, then each named composite's value.
     pub fn explain(&self, ctx: &C) -> (u64, Vec<PredicateValue>) {
-        let mut out = Vec::with_capacity(self.explanation_len());
-        let mask = self.explain_each(ctx, |v| out.push(v));
-        (mask, out)
-    }
-
-    /// How many values [`RuleSet::explain`] reports: the leaves, then the named composites.
-    pub(crate) fn explanation_len(&self) -> usize {
-        self.leaves.len() + self.named.len()
-    }
-
-    /// [`RuleSet::explain`], handing each value to `f` instead of collecting them (so that a
-    /// caller building its own report allocates one vector, not two). Returns the leaf mask.
-    pub(crate) fn explain_each(&self, ctx: &C, mut f: impl FnMut(PredicateValue)) -> u64 {
+        let mut out = Vec::with_capacity(self.leaves.len() + self.named.len());
         let mut mask = 0u64;
         for (i, p) in self.leaves.iter().enumerate() {
             let mut trace = Trace::recording();
             let value = p.evaluate(ctx, &mut trace);
             mask |= u64::from(value) << i;
-            f(PredicateValue {
+            out.push(PredicateValue {
                 id: p.id(),
                 description: p.description(),
                 value,
@@ -492,7 +610,7 @@ impl<C, D> RuleSet<C, D> {
             });
         }
         for (id, description, node) in &self.named {
-            f(PredicateValue {
+            out.push(PredicateValue {
                 id,
                 description,
                 value: node.eval(mask),
@@ -500,7 +618,7 @@ impl<C, D> RuleSet<C, D> {
                 sources: &[],
             });
         }
-        mask
+        (mask, out)
     }
 
     /// For rule `index`, the conditions whose values kept it from matching under `mask`
@@ -513,42 +631,56 @@ impl<C, D> RuleSet<C, D> {
 
     /// [`RuleSet::blockers`] into a buffer the caller reuses (cleared first), so that
     /// explaining many rules allocates once.
-    pub(crate) fn blockers_into(&self, index: usize, mask: u64, out: &mut Vec<Blocker>) {
+    pub fn blockers_into(&self, index: usize, mask: u64, out: &mut Vec<Blocker>) {
         out.clear();
         if let Some(n) = self.compiled.get(index) {
             n.blockers(mask, true, &self.leaf_ids, out);
         }
         out.dedup();
     }
+
+    /// The leaf predicates (by index into [`RuleSet::leaves`]) that rule `index`'s condition
+    /// reads, as a bit set.
+    pub fn rule_leaves(&self, index: usize) -> u64 {
+        fn walk(n: &Node, acc: &mut u64) {
+            match n {
+                Node::True => {}
+                Node::Leaf(i) => *acc |= 1u64.checked_shl(u32::from(*i)).unwrap_or(0),
+                Node::Not(n) | Node::Named(_, n) => walk(n, acc),
+                Node::All(v) | Node::Any(v) => v.iter().for_each(|n| walk(n, acc)),
+            }
+        }
+        let mut acc = 0;
+        if let Some(n) = self.compiled.get(index) {
+            walk(n, &mut acc);
+        }
+        acc
+    }
 }
 
-fn compile<C>(
-    e: &Expr<C>,
-    leaves: &[&'static str],
-    named: &mut Vec<(&'static str, &'static str, Node)>,
-) -> Node {
-    match e {
-        Expr::True => Node::True,
-        Expr::Leaf(p) => {
-            // Every leaf was registered in `new`; the position always exists and is < 64.
-            let i = leaves.iter().position(|id| *id == p.id()).unwrap_or(0);
-            Node::Leaf(u8::try_from(i).unwrap_or(u8::MAX))
-        }
-        Expr::Not(inner) => Node::Not(Box::new(compile(inner, leaves, named))),
-        Expr::All(v) => Node::All(v.iter().map(|e| compile(e, leaves, named)).collect()),
-        Expr::Any(v) => Node::Any(v.iter().map(|e| compile(e, leaves, named)).collect()),
-        Expr::Named {
-            id,
-            description,
-            expr,
-        } => {
-            let node = compile(expr, leaves, named);
-            if !named.iter().any(|(n, _, _)| n == id) {
-                named.push((id, description, node.clone()));
-            }
-            Node::Named(id, Box::new(node))
-        }
+/// The distinct leaves of some conditions, in order of first appearance, with their ids.
+pub(crate) fn collect_leaves<'a, C: 'a>(
+    conditions: impl Iterator<Item = &'a Expr<C>>,
+) -> Result<(Vec<Predicate<C>>, Vec<&'static str>), RuleSetError> {
+    let mut leaves: Vec<Predicate<C>> = Vec::new();
+    let mut clash = None;
+    for e in conditions {
+        e.for_each_leaf(&mut |p| {
+            match leaves.iter().find(|q| q.id() == p.id()) {
+                Some(q) if !q.same_test(p) => clash = Some(p.id()),
+                Some(_) => {}
+                None => leaves.push(p.clone()),
+            };
+        });
     }
+    if let Some(id) = clash {
+        return Err(RuleSetError::DuplicatePredicateId(id));
+    }
+    if leaves.len() > MAX_LEAVES {
+        return Err(RuleSetError::TooManyPredicates(leaves.len()));
+    }
+    let ids = leaves.iter().map(Predicate::id).collect();
+    Ok((leaves, ids))
 }
 
 #[cfg(test)]
@@ -588,7 +720,7 @@ mod tests {
     fn the_hit_policy_agrees_with_the_trees_on_every_mask() {
         // The pathway set is small enough for a decision table; check it (and the rule-by-rule
         // functions) against the condition trees themselves, including a mask outside it.
-        let rules = crate::rules::pathway_rule_set();
+        let rules = crate::pathway::pathway_rules();
         let n = rules.leaves().len();
         for mask in (0..(1u64 << n)).chain([u64::MAX]) {
             let by_tree: Vec<usize> = (0..rules.rules().len())
@@ -610,7 +742,7 @@ mod tests {
 
     #[test]
     fn one_pass_blockers_agree_with_the_definition() {
-        let rules = crate::rules::pathway_rule_set();
+        let rules = crate::pathway::pathway_rules();
         let n = rules.leaves().len();
         for index in 0..rules.rules().len() {
             for mask in 0..(1u64 << n) {

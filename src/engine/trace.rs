@@ -126,8 +126,9 @@ impl Cmp {
 
 /// One fact a predicate read, with the comparison that decided it if there was one.
 ///
-/// Displays as `child_pugh_score = 8 > 7`: the value, then the relation that actually holds
-/// between it and the threshold.
+/// Displays as `child_pugh_score = 8 > 7`, or, when the threshold is a named setting (a policy
+/// field), `up_to_seven_sum = 90 ≤ up_to_seven_limit = 110`: the value, then the relation that
+/// actually holds between it and the threshold.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -143,6 +144,13 @@ pub struct Fact {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub relation: Option<Cmp>,
+    /// The name of the setting the threshold came from (a [`Policy`](crate::Policy) field),
+    /// when it came from one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub setting: Option<Cow<'static, str>>,
     /// The threshold it was compared against.
     #[cfg_attr(
         feature = "serde",
@@ -155,7 +163,11 @@ impl fmt::Display for Fact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} = {}", self.name, self.value)?;
         if let (Some(rel), Some(th)) = (self.relation, &self.threshold) {
-            write!(f, " {} {}", rel.symbol(), th)?;
+            write!(f, " {} ", rel.symbol())?;
+            if let Some(setting) = &self.setting {
+                write!(f, "{setting} = ")?;
+            }
+            write!(f, "{th}")?;
         }
         Ok(())
     }
@@ -206,6 +218,19 @@ impl Trace {
         self.facts.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
+    /// A recording trace that appends to `buffer` (so that many predicates can record into one
+    /// vector: take it back with [`Trace::into_facts`]).
+    pub fn recording_into(buffer: Vec<Fact>) -> Self {
+        Self {
+            facts: Some(buffer),
+        }
+    }
+
+    /// The recorded facts (empty for a silent trace).
+    pub fn into_facts(self) -> Vec<Fact> {
+        self.facts.unwrap_or_default()
+    }
+
     /// Records a plain fact.
     #[inline]
     pub fn note(&mut self, name: &'static str, value: impl Into<Value>) {
@@ -214,6 +239,7 @@ impl Trace {
                 name: Cow::Borrowed(name),
                 value: value.into(),
                 relation: None,
+                setting: None,
                 threshold: None,
             });
         }
@@ -244,7 +270,36 @@ impl Trace {
     {
         let holds = cmp.holds(value, threshold);
         if self.facts.is_some() {
-            self.record_comparison(name, value, threshold);
+            self.record_comparison(name, value, None, threshold);
+        }
+        holds
+    }
+
+    /// As [`Trace::compare`], for a threshold that is the value of a named setting (a policy
+    /// field): the fact names the setting, as in `up_to_seven_sum = 90 ≤ up_to_seven_limit =
+    /// 110`.
+    ///
+    /// ```
+    /// use hcc_pathways::engine::{Cmp, Trace};
+    /// let mut t = Trace::recording();
+    /// assert!(t.compare_setting("up_to_seven_sum", 90u32, Cmp::Le, "up_to_seven_limit", 110));
+    /// assert_eq!(t.facts()[0].to_string(), "up_to_seven_sum = 90 < up_to_seven_limit = 110");
+    /// ```
+    #[inline]
+    pub fn compare_setting<T>(
+        &mut self,
+        name: &'static str,
+        value: T,
+        cmp: Cmp,
+        setting: &'static str,
+        threshold: T,
+    ) -> bool
+    where
+        T: PartialOrd + Into<Value> + Copy,
+    {
+        let holds = cmp.holds(value, threshold);
+        if self.facts.is_some() {
+            self.record_comparison(name, value, Some(setting), threshold);
         }
         holds
     }
@@ -253,8 +308,13 @@ impl Trace {
     /// [`Trace::push`].
     #[cold]
     #[inline(never)]
-    fn record_comparison<T>(&mut self, name: &'static str, value: T, threshold: T)
-    where
+    fn record_comparison<T>(
+        &mut self,
+        name: &'static str,
+        value: T,
+        setting: Option<&'static str>,
+        threshold: T,
+    ) where
         T: PartialOrd + Into<Value> + Copy,
     {
         let relation = if value < threshold {
@@ -268,6 +328,7 @@ impl Trace {
             name: Cow::Borrowed(name),
             value: value.into(),
             relation: Some(relation),
+            setting: setting.map(Cow::Borrowed),
             threshold: Some(threshold.into()),
         });
     }

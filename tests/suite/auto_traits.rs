@@ -17,7 +17,7 @@ fn shared_types_are_send_and_sync() {
     assert_send_sync::<Classification>();
     assert_send_sync::<Error>();
     // The shared rule set itself is reachable from any thread.
-    let rules: &'static RuleSet<Assessment, Pathway> = hcc_pathways::rules::pathway_rules();
+    let rules: &'static RuleSet<Assessment, Pathway> = hcc_pathways::pathway::pathway_rules();
     std::thread::scope(|s| {
         s.spawn(|| assert!(!rules.rules().is_empty()));
     });

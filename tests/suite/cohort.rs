@@ -4,7 +4,7 @@
 mod compare;
 
 use compare::{compare, policy_changes, report, Comparison};
-use hcc_pathways::{Pathway, Policy};
+use hcc_pathways::{Pathway, PathwayRule, Policy};
 
 fn one_line(path: &str) -> String {
     let text = std::fs::read_to_string(path).expect("bundled case");
@@ -75,7 +75,7 @@ fn a_changed_case_is_listed_with_its_deciding_rules() {
     assert_eq!(changed[0].line, 2);
     assert_eq!(
         (changed[0].default.rule, changed[0].alternative.rule),
-        ("R7", "R6")
+        (PathwayRule::R7, PathwayRule::R6)
     );
     let text = report(&c, &policy_changes(&Policy::default(), &alternative));
     assert!(text.contains("- systemic_max_child_pugh: 6 -> 7"), "{text}");
@@ -120,7 +120,10 @@ fn admitting_child_pugh_7_only_moves_cases_from_palliative_to_systemic() {
     for e in c.changed() {
         let pair = (e.default.rule, e.alternative.rule);
         assert!(
-            matches!(pair, ("R4", "R3") | ("R7", "R6")),
+            matches!(
+                pair,
+                (PathwayRule::R4, PathwayRule::R3) | (PathwayRule::R7, PathwayRule::R6)
+            ),
             "line {}: {pair:?}",
             e.line
         );
@@ -142,7 +145,11 @@ fn up_to_eleven_only_moves_cases_to_repeat_intervention() {
             "line {}",
             e.line
         );
-        assert!(matches!(e.default.rule, "R6" | "R7"), "line {}", e.line);
+        assert!(
+            matches!(e.default.rule, PathwayRule::R6 | PathwayRule::R7),
+            "line {}",
+            e.line
+        );
     }
     let counts = c.pathway_counts();
     let total_d: usize = counts.iter().map(|(_, d, _)| d).sum();

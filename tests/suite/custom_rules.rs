@@ -29,10 +29,10 @@ use hcc_pathways::Pathway;
 #[test]
 fn the_variant_partitions_its_abstract_domain() {
     let variant = variant_rule_set().expect("variant builds");
-    assert_eq!(variant.leaves().len(), 10);
-    let report = check_variant(&variant, &witnesses()).expect("10 leaves can be enumerated");
+    assert_eq!(variant.leaves().len(), 13);
+    let report = check_variant(&variant, &witnesses()).expect("13 leaves can be enumerated");
     assert!(report.is_ok(), "{report}");
-    assert_eq!(report.assignments, 1 << 10);
+    assert_eq!(report.assignments, 1 << 13);
     assert!(report.realised > 100, "the grid realises many combinations");
 }
 
@@ -46,7 +46,7 @@ fn a_variant_with_a_gap_fails_the_check_naming_the_values() {
         .cloned()
         .collect();
     let broken = RuleSet::new("broken", "0", without_r7).expect("builds");
-    let report = check_variant(&broken, &witnesses()).expect("10 leaves can be enumerated");
+    let report = check_variant(&broken, &witnesses()).expect("13 leaves can be enumerated");
     assert!(!report.is_ok());
     assert_eq!(report.overlaps().count(), 0);
     let gap = report

@@ -1,6 +1,8 @@
 //! The committed decision table and source list are exactly what the code renders.
 
-use hcc_pathways::table::{decision_table, sources_list, REGENERATE};
+use hcc_pathways::table::{decision_table, sources_list};
+
+const REGENERATE: &str = "cargo run --example decision_table -- --write";
 
 fn assert_fresh(path: &str, rendered: &str) {
     let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);

@@ -5,8 +5,8 @@
 use std::time::Instant;
 
 use hcc_pathways::grid::Grid;
+use hcc_pathways::pathway::pathway_rules;
 use hcc_pathways::predicates::implications;
-use hcc_pathways::rules::pathway_rules;
 use hcc_pathways::{classify, Assessment, Policy};
 
 /// What one slice of the grid gave.
@@ -134,7 +134,10 @@ fn grid_cases_classify_like_the_engine() {
         };
         let rule = rules.decide(&a).unwrap();
         let c = classify(&case, &policy).unwrap();
-        assert_eq!((c.rule, c.pathway), (rule.id(), *rule.outcome()));
+        assert_eq!(
+            (c.rule.wire_name(), c.pathway),
+            (rule.id(), *rule.outcome())
+        );
         sampled += 1;
     }
     assert!(sampled > 1_000);

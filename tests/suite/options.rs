@@ -8,21 +8,12 @@ use hcc_pathways::case::{
     AutoimmuneDisease, ExtrahepaticSite, GoalsOfCare, LiverFunction, MacrovascularInvasion,
     PriorRegimen, Procedure, ProcedureSet, Regimen, RegimenHistory, SiteSet, Varices,
 };
-use hcc_pathways::engine::{Rule, RuleSet};
-use hcc_pathways::options::{
-    caution_rule_set, consideration_rule_set, modality_rule_set, modality_rules, Evidence,
-    Modality, NO_SUPPORTED_FURTHER_LINE, TRANSPLANT_FIRST,
-};
+use hcc_pathways::outcomes::{Evidence, LineOfTherapy, Modality, OmissionReason, TreatmentId};
 use hcc_pathways::quantity::{
     AfpNgMl, ChildPughScore, Count, DiameterMm, Ecog, Months, NoduleCount,
 };
-use hcc_pathways::recommendation::OmittedRegimen;
-use hcc_pathways::regimens::{line_rule_set, LineOfTherapy, OmissionReason};
-use hcc_pathways::rules::pathway_rule_set;
-use hcc_pathways::sources::BCLC_2022;
-use hcc_pathways::{
-    classify, recommend, recommend_with, Assessment, Case, Pathway, Policy, Recommendation,
-};
+use hcc_pathways::recommendation::{Caution, OmittedRegimen, PredicateReport};
+use hcc_pathways::{recommend, recommend_with, Case, Pathway, PathwayRule, Policy, Recommendation};
 
 fn load(name: &str) -> Case {
     let path = format!("examples/cases/{name}.json");
@@ -35,17 +26,14 @@ fn rec(case: &Case) -> Recommendation {
 }
 
 fn option_ids(r: &Recommendation) -> Vec<&str> {
-    r.options.iter().map(|o| o.id.as_ref()).collect()
+    r.options.iter().map(|o| o.id.wire_name()).collect()
 }
 
 fn offered(r: &Recommendation) -> Vec<Regimen> {
-    r.options.iter().filter_map(|o| o.regimen).collect()
+    r.options.iter().filter_map(|o| o.regimen()).collect()
 }
 
-fn caution<'a>(
-    r: &'a Recommendation,
-    id: &str,
-) -> Option<&'a hcc_pathways::recommendation::Caution> {
+fn caution<'a>(r: &'a Recommendation, id: &str) -> Option<&'a Caution> {
     r.cautions.iter().find(|c| c.id == id)
 }
 
@@ -99,6 +87,34 @@ fn cp(score: i64) -> LiverFunction {
 
 fn afp(v: f64) -> Option<AfpNgMl> {
     Some(AfpNgMl::new(v).expect("afp"))
+}
+
+/// The regimens a caution applies to, in declaration order.
+fn applies(c: &Caution) -> Vec<Regimen> {
+    c.applies_to
+        .iter()
+        .filter_map(|o| match o {
+            TreatmentId::Regimen(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+fn sorted(mut v: Vec<Regimen>) -> Vec<Regimen> {
+    v.sort();
+    v
+}
+
+fn has_detail(r: &Recommendation, id: &str) -> bool {
+    r.reason_details.iter().any(|d| d.id == id)
+}
+
+fn predicate<'a>(r: &'a Recommendation, id: &str) -> &'a PredicateReport {
+    r.explanation
+        .predicates
+        .iter()
+        .find(|p| p.predicate == id)
+        .unwrap_or_else(|| panic!("{id} is not in the explanation"))
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -155,13 +171,13 @@ fn each_modality_rule_has_a_bundled_case() {
 fn refractory_case_never_gets_a_tace_modality() {
     let r = rec(&load("r5_refractory_unsafe_location_pei_alone"));
     assert_eq!(r.options[0].id, "pei");
-    assert!(has_caution(&r, "pei_alone_refractory"));
+    assert!(has_caution(&r, "pei_alone_tace_excluded"));
     // The same case without refractoriness gets TACE + PEI and no refractory caution.
     let mut c = load("r5_refractory_unsafe_location_pei_alone");
     c.history.tace_insufficient_responses = Count::new(0).expect("count");
     let r = rec(&c);
     assert_eq!(r.options[0].id, "tace_plus_pei");
-    assert!(!has_caution(&r, "pei_alone_refractory"));
+    assert!(!has_caution(&r, "pei_alone_tace_excluded"));
 }
 
 /// Cases over a grid of the facts the modality rules read.
@@ -199,26 +215,27 @@ fn intervention_grid() -> Vec<Case> {
 }
 
 #[test]
-fn modality_rules_are_total_and_unique_over_the_pathway_grid() {
+fn one_procedure_for_every_repeat_intervention_over_the_pathway_grid() {
     let policy = Policy::default();
     let mut seen = BTreeSet::new();
     let mut in_pathway = 0;
     for c in intervention_grid() {
-        let class = classify(&c, &policy).expect("valid");
-        if class.pathway != Pathway::RepeatIntervention {
+        let r = recommend_with(&c, &policy).expect("valid");
+        if r.pathway != Pathway::RepeatIntervention {
             continue;
         }
         in_pathway += 1;
-        let a = Assessment::new(&c, &policy).expect("valid");
-        let mask = modality_rules().leaf_mask(&a);
-        let hits: Vec<_> = modality_rules().matches_for_mask(mask).collect();
-        assert_eq!(hits.len(), 1, "exactly one modality rule for {c:?}");
-        let rule = modality_rules().decide(&a).expect("unique");
-        seen.insert(rule.id());
+        let procedures: Vec<_> = r
+            .options
+            .iter()
+            .filter(|o| matches!(o.id, TreatmentId::Procedure(_)))
+            .collect();
+        assert_eq!(procedures.len(), 1, "exactly one procedure for {c:?}");
+        seen.insert(procedures[0].rule.to_string());
         let refractory =
             c.history.tace_insufficient_responses.get() >= 2 || c.history.afp_rising_after_tace;
         assert!(
-            !(refractory && rule.outcome().contains_tace()),
+            !(refractory && procedures[0].id.contains_tace()),
             "TACE chosen for a refractory case: {c:?}"
         );
     }
@@ -226,47 +243,11 @@ fn modality_rules_are_total_and_unique_over_the_pathway_grid() {
         in_pathway > 100,
         "the grid reaches the pathway ({in_pathway})"
     );
-    let all: BTreeSet<_> = ["M1", "M2", "M3", "M3R", "M4", "M4P", "M5"].into();
-    assert_eq!(seen, all, "every modality rule is reached");
-}
-
-/// Over every combination of the truth values of the predicates read by R5 and the modality
-/// rules, whenever R5 holds exactly one modality rule does.
-#[test]
-fn modality_rules_are_total_and_unique_over_the_abstract_domain() {
-    let r5 = pathway_rule_set()
-        .rules()
+    let all: BTreeSet<String> = ["M1", "M2", "M3", "M3R", "M4", "M4P", "M5"]
         .iter()
-        .find(|r| r.id() == "R5")
-        .expect("R5")
-        .condition()
-        .clone();
-    let mut rules: Vec<Rule<Assessment, &str>> =
-        vec![Rule::new("R5", r5, "pathway", "R5", &[BCLC_2022])];
-    for m in modality_rule_set().rules() {
-        rules.push(Rule::new(
-            m.id(),
-            m.condition().clone(),
-            "modality",
-            m.reason(),
-            &[BCLC_2022],
-        ));
-    }
-    let joint = RuleSet::new("joint", "test", rules).expect("builds");
-    let n = joint.leaves().len();
-    assert!(n <= 16, "{n} leaves");
-    let mut r5_masks = 0;
-    for mask in 0..(1u64 << n) {
-        if !joint.rule_matches_mask(0, mask) {
-            continue;
-        }
-        r5_masks += 1;
-        let modalities = (1..joint.rules().len())
-            .filter(|i| joint.rule_matches_mask(*i, mask))
-            .count();
-        assert_eq!(modalities, 1, "mask {mask:b}");
-    }
-    assert!(r5_masks > 0);
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(seen, all, "every procedure rule is reached");
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -297,10 +278,10 @@ fn near_refractory_caution_one_step_before_the_threshold() {
 fn single_nodule_of_100_mm_caution() {
     let r = rec(&load("r5_repeat_tace_large_single_nodule"));
     assert_eq!(r.options[0].id, "repeat_tace");
-    assert!(has_caution(&r, "single_nodule_100mm_tace"));
+    assert!(has_caution(&r, "large_single_nodule_tace"));
     let mut c = load("r5_repeat_tace_large_single_nodule");
     c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(99).expect("d"));
-    assert!(!has_caution(&rec(&c), "single_nodule_100mm_tace"));
+    assert!(!has_caution(&rec(&c), "large_single_nodule_tace"));
 }
 
 #[test]
@@ -369,15 +350,17 @@ fn first_line_lists_the_regimens_in_the_order_of_the_spec() {
     );
     assert_eq!(r.options[0].evidence, Evidence::Strong);
     assert_eq!(r.options[1].evidence, Evidence::Strong);
+    assert_eq!(r.options[2].evidence, Evidence::Phase3Trial);
+    assert_eq!(r.options[4].evidence, Evidence::Alternative);
     assert!(r
         .options
         .iter()
-        .all(|o| o.rule == "L1" && !o.sources.is_empty()));
+        .all(|o| o.rule == "O-L1" && !o.sources.is_empty()));
     assert!(r.omitted.is_empty());
     let nivo = caution(&r, "nivolumab_ipilimumab_early_deaths").expect("caution");
-    assert_eq!(nivo.applies_to, [Regimen::NivolumabIpilimumab]);
+    assert_eq!(applies(nivo), [Regimen::NivolumabIpilimumab]);
     let camre = caution(&r, "camrelizumab_rivoceranib_approval").expect("caution");
-    assert_eq!(camre.applies_to, [Regimen::CamrelizumabRivoceranib]);
+    assert_eq!(applies(camre), [Regimen::CamrelizumabRivoceranib]);
     assert!(!has_consideration(&r, "clinical_trial"));
 }
 
@@ -387,6 +370,7 @@ fn ecog_2_lists_sorafenib_first_and_cautions_every_option() {
     c.performance_status.ecog = Ecog::new(2).expect("ecog");
     let r = rec(&c);
     assert_eq!(r.pathway, Pathway::SystemicTherapy);
+    assert_eq!(r.options[0].rule, "O-L1-ECOG2");
     let order = offered(&r);
     assert_eq!(order[0], Regimen::Sorafenib);
     assert_eq!(order[1], Regimen::AtezolizumabBevacizumab);
@@ -395,14 +379,19 @@ fn ecog_2_lists_sorafenib_first_and_cautions_every_option() {
         1
     );
     let ecog = caution(&r, "ecog_2_trial_evidence").expect("caution");
-    assert_eq!(ecog.applies_to, order);
+    assert_eq!(applies(ecog), sorted(order));
+    // ECOG 1: the usual order, no caution.
+    c.performance_status.ecog = Ecog::new(1).expect("ecog");
+    let r = rec(&c);
+    assert_eq!(offered(&r)[0], Regimen::AtezolizumabBevacizumab);
+    assert!(!has_caution(&r, "ecog_2_trial_evidence"));
 
     // Every line: the second line too.
     let mut c = load("r3_second_line_after_sorafenib");
     c.performance_status.ecog = Ecog::new(2).expect("ecog");
     let r = rec(&c);
     let ecog = caution(&r, "ecog_2_trial_evidence").expect("caution");
-    assert_eq!(ecog.applies_to, offered(&r));
+    assert_eq!(applies(ecog), sorted(offered(&r)));
     assert_eq!(
         offered(&r)[0],
         Regimen::Cabozantinib,
@@ -437,15 +426,30 @@ fn bundled_cases_cover_every_line_of_therapy() {
 #[test]
 fn second_line_after_atezolizumab_bevacizumab() {
     let r = rec(&load("r3_second_line_after_atezolizumab_bevacizumab"));
+    // ASCO 2024: recommended lenvatinib, sorafenib, cabozantinib (low-quality evidence, weak
+    // recommendation); may be considered: STRIDE, nivolumab + ipilimumab (case series only).
     assert_eq!(
         offered(&r),
         [
             Regimen::Lenvatinib,
             Regimen::Sorafenib,
-            Regimen::Cabozantinib
+            Regimen::Cabozantinib,
+            Regimen::DurvalumabTremelimumab,
+            Regimen::NivolumabIpilimumab,
         ]
     );
-    assert!(r.options.iter().all(|o| o.evidence == Evidence::Weak));
+    let evidence: Vec<Evidence> = r.options.iter().map(|o| o.evidence).collect();
+    assert_eq!(
+        evidence,
+        [
+            Evidence::RecommendedLowQualityWeak,
+            Evidence::RecommendedLowQualityWeak,
+            Evidence::RecommendedLowQualityWeak,
+            Evidence::MayBeConsidered,
+            Evidence::MayBeConsidered,
+        ]
+    );
+    assert!(r.options[4].detail.contains("case series only"));
     // AFP unknown: ramucirumab omitted, with the suggestion to measure it.
     assert_omitted(
         &r,
@@ -459,10 +463,11 @@ fn second_line_after_atezolizumab_bevacizumab() {
     c.recurrence.afp_ng_ml = afp(400.0);
     let r = rec(&c);
     assert_eq!(
-        offered(&r).last(),
-        Some(&Regimen::Ramucirumab),
-        "AFP 400 is enough"
+        offered(&r)[3],
+        Regimen::Ramucirumab,
+        "AFP 400 is enough; ramucirumab is recommended, after cabozantinib"
     );
+    assert!(r.options[3].detail.contains(">= 400 ng/mL"));
     assert!(!has_caution(&r, "measure_afp"));
     c.recurrence.afp_ng_ml = afp(399.9);
     let r = rec(&c);
@@ -471,8 +476,13 @@ fn second_line_after_atezolizumab_bevacizumab() {
         Regimen::Ramucirumab,
         OmissionReason::RamucirumabAfpBelowThreshold,
     );
-    let detail = &r.omitted[0].detail;
-    assert!(detail.contains("399.9"), "{detail}");
+    // The explanation names the value and the setting it was compared with.
+    let below = predicate(&r, "afp_below_ramucirumab_threshold");
+    assert!(below.value);
+    assert_eq!(
+        below.facts[0].to_string(),
+        "afp_ng_ml = 399.9 < ramucirumab_min_afp_ng_ml = 400"
+    );
 }
 
 #[test]
@@ -506,15 +516,17 @@ fn second_line_after_durvalumab_tremelimumab() {
     );
     let vegf = caution(&r, "vegf_drugs_with_high_risk_varices").expect("caution");
     assert_eq!(
-        vegf.applies_to,
+        applies(vegf),
         [
             Regimen::Lenvatinib,
             Regimen::Sorafenib,
             Regimen::Cabozantinib,
-            Regimen::Ramucirumab
         ]
     );
-    // Treated varices: atezolizumab + bevacizumab where allowed.
+    // ASCO 2024 lists no ramucirumab after STRIDE, whatever the AFP (650 here).
+    assert!(!offered(&r).contains(&Regimen::Ramucirumab));
+    assert!(omitted_for(&r, Regimen::Ramucirumab).is_empty());
+    // Treated varices: atezolizumab + bevacizumab may be considered where allowed.
     let mut c = load("r3_second_line_after_durvalumab_tremelimumab");
     c.drug_safety.varices = Varices::NoneOrTreated;
     let r = rec(&c);
@@ -525,9 +537,9 @@ fn second_line_after_durvalumab_tremelimumab() {
             Regimen::Sorafenib,
             Regimen::Cabozantinib,
             Regimen::AtezolizumabBevacizumab,
-            Regimen::Ramucirumab
         ]
     );
+    assert_eq!(r.options[3].evidence, Evidence::MayBeConsidered);
     assert!(!has_caution(&r, "vegf_drugs_with_high_risk_varices"));
 }
 
@@ -541,9 +553,23 @@ fn second_line_after_sorafenib_or_lenvatinib() {
             Regimen::Regorafenib,
             Regimen::Ramucirumab,
             Regimen::NivolumabIpilimumab,
-            Regimen::AtezolizumabBevacizumab
+            Regimen::Durvalumab,
+            Regimen::AtezolizumabBevacizumab,
+            Regimen::DurvalumabTremelimumab,
+            Regimen::Pembrolizumab,
+            Regimen::Nivolumab,
         ]
     );
+    let evidence: Vec<Evidence> = r.options.iter().map(|o| o.evidence).collect();
+    assert_eq!(
+        evidence[..3],
+        [Evidence::RecommendedPhase3AfterSorafenib; 3]
+    );
+    assert_eq!(evidence[3..5], [Evidence::RecommendedWeak; 2]);
+    assert_eq!(evidence[5..], [Evidence::MayBeConsidered; 4]);
+    assert!(r.options[8]
+        .detail
+        .contains("no access to checkpoint inhibitors"));
     // Regorafenib only after sorafenib recorded as tolerated.
     let mut c = load("r3_second_line_after_sorafenib");
     c.history.systemic_regimens = history(&[(Regimen::Sorafenib, Some(false))]);
@@ -577,6 +603,35 @@ fn second_line_after_sorafenib_or_lenvatinib() {
 }
 
 #[test]
+fn the_most_recent_sorafenib_decides_regorafenib() {
+    // Sorafenib not tolerated once, later tolerated: the most recent entry counts.
+    let mut c = load("r6_third_line_after_atezolizumab_bevacizumab_and_lenvatinib");
+    c.history.systemic_regimens = history(&[
+        (Regimen::Sorafenib, Some(false)),
+        (Regimen::Sorafenib, Some(true)),
+    ]);
+    let r = rec(&c);
+    assert!(!omitted_for(&r, Regimen::Regorafenib)
+        .iter()
+        .any(|o| matches!(o, OmissionReason::RegorafenibSorafenibNotTolerated)));
+    // And the other way round.
+    c.history.systemic_regimens = history(&[
+        (Regimen::Sorafenib, Some(true)),
+        (Regimen::Sorafenib, Some(false)),
+    ]);
+    let r = rec(&c);
+    assert!(omitted_for(&r, Regimen::Regorafenib)
+        .contains(&OmissionReason::RegorafenibSorafenibNotTolerated));
+    let mut c = load("r3_second_line_after_sorafenib");
+    c.history.systemic_regimens =
+        history(&[(Regimen::Sorafenib, Some(true)), (Regimen::Sorafenib, None)]);
+    assert!(has_caution(&rec(&c), "sorafenib_tolerance_unknown"));
+    c.history.systemic_regimens =
+        history(&[(Regimen::Sorafenib, None), (Regimen::Sorafenib, Some(true))]);
+    assert!(!has_caution(&rec(&c), "sorafenib_tolerance_unknown"));
+}
+
+#[test]
 fn second_line_after_an_unlisted_first_line_regimen() {
     let mut c = load("r3_second_line_after_sorafenib");
     c.history.systemic_regimens = history(&[(Regimen::Cabozantinib, Some(true))]);
@@ -606,6 +661,9 @@ fn third_line_trial_first_then_cabozantinib_then_new_mechanism_classes() {
             "nivolumab_ipilimumab"
         ]
     );
+    assert!(r.options[1]
+        .detail
+        .contains("within the 2 prior regimens CELESTIAL admitted"));
     assert_omitted(
         &r,
         Regimen::AtezolizumabBevacizumab,
@@ -616,6 +674,11 @@ fn third_line_trial_first_then_cabozantinib_then_new_mechanism_classes() {
     assert_omitted(
         &r,
         Regimen::Tislelizumab,
+        OmissionReason::NoNewMechanismClass,
+    );
+    assert_omitted(
+        &r,
+        Regimen::Pembrolizumab,
         OmissionReason::NoNewMechanismClass,
     );
     assert_omitted(
@@ -643,10 +706,27 @@ fn beyond_two_prior_lines_cabozantinib_must_add_a_class() {
         Regimen::Cabozantinib,
         OmissionReason::NoNewMechanismClass,
     );
+    assert!(r
+        .omitted
+        .iter()
+        .any(|o| o.rule == "no_new_mechanism_class_beyond_celestial"));
     // Nothing else adds a class: no supported further line, and R7 says why.
     assert_eq!(r.pathway, Pathway::PalliativeCare);
     assert_eq!(r.rule, "R7");
-    assert!(r.reason.contains(NO_SUPPORTED_FURTHER_LINE), "{}", r.reason);
+    assert!(
+        has_detail(&r, "no_supported_further_line"),
+        "{}",
+        r.full_reason()
+    );
+    // A policy admitting three prior lines offers cabozantinib again.
+    let p = Policy {
+        cabozantinib_max_prior_regimens: 3,
+        ..Policy::default()
+    };
+    let r = recommend_with(&c, &p).expect("valid");
+    assert_eq!(r.rule, "R6");
+    assert_eq!(option_ids(&r), ["clinical_trial", "cabozantinib"]);
+    assert!(r.options[1].detail.contains("within the 3 prior regimens"));
 }
 
 #[test]
@@ -656,7 +736,7 @@ fn third_line_requires_ecog_0_1_and_child_pugh_a() {
     c.performance_status.cancer_related = Some(true);
     let r = rec(&c);
     assert_eq!(r.rule, "R7");
-    assert!(!r.reason.contains(NO_SUPPORTED_FURTHER_LINE));
+    assert!(!has_detail(&r, "no_supported_further_line"));
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -686,7 +766,7 @@ fn no_checkpoint_inhibitor_for_a_liver_transplant_recipient() {
     assert!(!has_consideration(&r, "liver_transplant_evaluation"));
     // Main portal vein invasion: caution on lenvatinib.
     let pv = caution(&r, "lenvatinib_main_portal_vein").expect("caution");
-    assert_eq!(pv.applies_to, [Regimen::Lenvatinib]);
+    assert_eq!(applies(pv), [Regimen::Lenvatinib]);
     // Varices not screened: the caution concerns bevacizumab, which is not offered.
     assert!(!has_caution(&r, "varices_not_screened"));
 }
@@ -711,10 +791,14 @@ fn inactive_autoimmune_disease_is_a_caution_on_checkpoint_inhibitors() {
     let r = rec(&load("r3_second_line_after_sorafenib"));
     let ai = caution(&r, "inactive_autoimmune_disease").expect("caution");
     assert_eq!(
-        ai.applies_to,
+        applies(ai),
         [
+            Regimen::AtezolizumabBevacizumab,
+            Regimen::DurvalumabTremelimumab,
             Regimen::NivolumabIpilimumab,
-            Regimen::AtezolizumabBevacizumab
+            Regimen::Durvalumab,
+            Regimen::Pembrolizumab,
+            Regimen::Nivolumab,
         ]
     );
     assert!(r.omitted.is_empty());
@@ -734,7 +818,7 @@ fn no_bevacizumab_with_high_risk_varices_or_recent_bleeding() {
         assert_eq!(offered(&r)[0], Regimen::DurvalumabTremelimumab);
         let vegf = caution(&r, "vegf_drugs_with_high_risk_varices").expect("caution");
         assert_eq!(
-            vegf.applies_to,
+            applies(vegf),
             [
                 Regimen::CamrelizumabRivoceranib,
                 Regimen::Lenvatinib,
@@ -749,18 +833,22 @@ fn varices_not_screened_and_brain_metastases_caution_before_bevacizumab() {
     let r = rec(&load("r3_second_line_after_sorafenib"));
     for id in ["varices_not_screened", "brain_metastases_bevacizumab"] {
         let c = caution(&r, id).expect(id);
-        assert_eq!(c.applies_to, [Regimen::AtezolizumabBevacizumab], "{id}");
+        assert_eq!(applies(c), [Regimen::AtezolizumabBevacizumab], "{id}");
     }
+    assert!(has_consideration(&r, "brain_metastases_evaluation"));
     let r = rec(&load("r3_lung_metastases_fit"));
     assert!(!has_caution(&r, "varices_not_screened"));
     assert!(!has_caution(&r, "brain_metastases_bevacizumab"));
+    assert!(!has_consideration(&r, "brain_metastases_evaluation"));
 }
 
 #[test]
 fn child_pugh_7_admitted_by_policy_is_a_caution() {
     let mut c = load("r3_lung_metastases_fit");
     c.liver_function = cp(7);
-    assert_eq!(rec(&c).pathway, Pathway::PalliativeCare, "default policy");
+    let r = rec(&c);
+    assert_eq!(r.pathway, Pathway::PalliativeCare, "default policy");
+    assert!(!has_caution(&r, "child_pugh_7_by_policy"));
     let policy = Policy {
         systemic_max_child_pugh: 7,
         ..Policy::default()
@@ -768,7 +856,12 @@ fn child_pugh_7_admitted_by_policy_is_a_caution() {
     let r = recommend_with(&c, &policy).expect("valid");
     assert_eq!(r.pathway, Pathway::SystemicTherapy);
     let b7 = caution(&r, "child_pugh_7_by_policy").expect("caution");
-    assert_eq!(b7.applies_to, offered(&r));
+    assert_eq!(applies(b7), sorted(offered(&r)));
+    assert!(
+        b7.text.contains("systemic_max_child_pugh = 7"),
+        "{}",
+        b7.text
+    );
 }
 
 #[test]
@@ -805,10 +898,14 @@ fn no_regimen_already_received_is_offered_again() {
 fn no_supported_further_line_is_r4_and_says_why() {
     let r = rec(&load("r4_no_supported_further_line"));
     assert_eq!(
-        (r.pathway, r.rule.as_ref()),
-        (Pathway::PalliativeCare, "R4")
+        (r.pathway, r.rule),
+        (Pathway::PalliativeCare, PathwayRule::R4)
     );
-    assert!(r.reason.contains(NO_SUPPORTED_FURTHER_LINE), "{}", r.reason);
+    assert!(
+        has_detail(&r, "no_supported_further_line"),
+        "{}",
+        r.full_reason()
+    );
     assert_eq!(option_ids(&r), ["best_supportive_care"]);
     assert!(offered(&r).is_empty());
     assert_eq!(r.line_of_therapy.as_ref().map(|l| l.number), Some(3));
@@ -819,24 +916,34 @@ fn no_supported_further_line_is_r4_and_says_why() {
     );
     assert_omitted(
         &r,
+        Regimen::Pembrolizumab,
+        OmissionReason::CheckpointInhibitorTransplantRecipient,
+    );
+    assert_omitted(
+        &r,
         Regimen::Regorafenib,
         OmissionReason::NoNewMechanismClass,
     );
     assert!(has_consideration(&r, "clinical_trial"));
     // The explanation of fit_for_systemic names the fact.
-    let fit = r
-        .explanation
-        .iter()
-        .find(|p| p.predicate == "fit_for_systemic")
-        .expect("fit_for_systemic");
+    let fit = predicate(&r, "fit_for_systemic");
     assert!(!fit.value);
     assert!(
         fit.facts
             .iter()
-            .any(|f| f.to_string() == "regimens_permitted = 0 < 1"),
+            .any(|f| f.to_string() == "regimens_eligible = 0 < 1"),
         "{:?}",
         fit.facts
     );
+    // Every omission rule applied is in the explanation with the predicates it read.
+    let rule = r
+        .explanation
+        .rules
+        .iter()
+        .find(|x| x.rule == "checkpoint_inhibitor_transplant_recipient")
+        .expect("the omission rule is explained");
+    assert_eq!(rule.reads, ["liver_transplant_recipient"]);
+    assert!(predicate(&r, "liver_transplant_recipient").value);
     // With a high AFP ramucirumab remains: systemic therapy again.
     let mut c = load("r4_no_supported_further_line");
     c.recurrence.afp_ng_ml = afp(900.0);
@@ -849,7 +956,7 @@ fn no_supported_further_line_is_r4_and_says_why() {
 fn r4_for_poor_liver_function_does_not_claim_no_further_line() {
     let r = rec(&load("r4_portal_vein_child_pugh_8"));
     assert_eq!(r.rule, "R4");
-    assert!(!r.reason.contains(NO_SUPPORTED_FURTHER_LINE));
+    assert!(!has_detail(&r, "no_supported_further_line"));
     assert!(r.omitted.is_empty() && r.line_of_therapy.is_none());
 }
 
@@ -872,43 +979,157 @@ fn palliative_care_gives_best_supportive_care_with_the_deciding_reason() {
         assert_eq!(bsc.rule, "P1");
         assert_eq!(bsc.components.len(), 5, "{name}");
         assert!(
-            bsc.detail.contains(r.reason.as_ref()),
+            bsc.detail.contains(&r.full_reason()),
             "{name}: {}",
             bsc.detail
         );
-        assert!(bsc.detail.contains(r.rule.as_ref()), "{name}");
+        assert!(bsc.detail.contains(r.rule.wire_name()), "{name}");
     }
 }
 
 #[test]
-fn r2_within_milan_begins_with_transplant_first() {
+fn r2_names_the_criterion_that_fired_and_begins_with_transplant_first_within_milan() {
     let r = rec(&load("r2_child_pugh_c"));
     assert_eq!(r.rule, "R2");
-    assert!(r.reason.starts_with(TRANSPLANT_FIRST), "{}", r.reason);
+    assert!(has_detail(&r, "transplant_first"));
+    assert!(r
+        .full_reason()
+        .starts_with("liver function rules out local and systemic therapy"));
+    assert!(has_detail(&r, "r2_liver_function"));
+    assert!(!has_detail(&r, "r2_performance_status"));
     assert!(has_consideration(&r, "liver_transplant_evaluation"));
-    // ECOG 3: terminal for performance status, no transplant referral, the plain reason.
-    let mut c = load("r2_child_pugh_c");
+    // ECOG 3 with Child–Pugh A: terminal by performance status alone; no sentence blames liver
+    // function, and no transplant referral.
+    let mut c = load("r5_single_small_nodule");
     c.performance_status.ecog = Ecog::new(3).expect("ecog");
     let r = rec(&c);
     assert_eq!(r.rule, "R2");
-    assert!(!r.reason.starts_with(TRANSPLANT_FIRST));
+    assert!(has_detail(&r, "r2_performance_status"));
+    assert!(!has_detail(&r, "r2_liver_function"));
+    assert!(!has_detail(&r, "transplant_first"));
+    assert!(
+        !r.full_reason().contains("liver function"),
+        "{}",
+        r.full_reason()
+    );
     assert!(!has_consideration(&r, "liver_transplant_evaluation"));
 }
 
 #[test]
-fn r7_carries_the_mdt_caution_and_transplant_first_within_milan() {
+fn r7_carries_the_mdt_cautions_and_transplant_first_within_milan() {
     let r = rec(&load("r7_child_pugh_7_multinodular"));
     assert_eq!(r.rule, "R7");
-    assert!(has_caution(&r, "r7_mdt_may_consider"));
-    assert!(!r.reason.starts_with(TRANSPLANT_FIRST), "beyond Milan");
-    // Within Milan, Child–Pugh 8: neither intervention nor drugs; transplant evaluation first.
+    assert!(has_caution(&r, "r7_mdt_may_weigh_tace_at_child_pugh_7"));
+    assert!(has_caution(&r, "r7_mdt_may_weigh_systemic_at_child_pugh_7"));
+    assert!(!has_caution(&r, "r7_mdt_may_weigh_ablation"));
+    assert!(!has_detail(&r, "transplant_first"), "beyond Milan");
+    // TACE refractory: TACE is not weighed, systemic therapy still is.
+    let mut c = load("r7_child_pugh_7_multinodular");
+    c.history.procedures = ProcedureSet::of(&[Procedure::Tace]);
+    c.history.tace_intrahepatic_progressions = Count::new(2).expect("c");
+    let r = rec(&c);
+    assert_eq!(r.rule, "R7");
+    assert!(!has_caution(&r, "r7_mdt_may_weigh_tace_at_child_pugh_7"));
+    assert!(has_caution(&r, "r7_mdt_may_weigh_systemic_at_child_pugh_7"));
+    // A policy that admits Child–Pugh 7 makes it R6: no R7 caution at all.
+    let admit = Policy {
+        systemic_max_child_pugh: 7,
+        ..Policy::default()
+    };
+    let r = recommend_with(&load("r7_child_pugh_7_multinodular"), &admit).expect("valid");
+    assert_eq!(r.rule, "R6");
+    assert!(!r.cautions.iter().any(|c| c.id.starts_with("r7_")));
+    // Within Milan, Child–Pugh 8: neither intervention nor drugs; transplant evaluation first,
+    // and the MDT may weigh ablation.
     let mut c = load("r5_single_small_nodule");
     c.liver_function = cp(8);
     let r = rec(&c);
     assert_eq!(r.rule, "R7");
-    assert!(r.reason.starts_with(TRANSPLANT_FIRST), "{}", r.reason);
-    assert!(has_caution(&r, "r7_mdt_may_consider"));
+    assert!(has_detail(&r, "transplant_first"), "{}", r.full_reason());
+    assert!(has_caution(&r, "r7_mdt_may_weigh_ablation"));
+    let ablation = caution(&r, "r7_mdt_may_weigh_ablation").expect("caution");
+    assert!(
+        ablation.text.contains("Child-Pugh 8-9"),
+        "{}",
+        ablation.text
+    );
+    assert!(!has_caution(&r, "r7_mdt_may_weigh_tace_at_child_pugh_7"));
     assert!(has_consideration(&r, "liver_transplant_evaluation"));
+    // Child–Pugh 10 is R2, not R7.
+    c.liver_function = cp(10);
+    assert_eq!(rec(&c).rule, "R2");
+}
+
+#[test]
+fn r6_reason_names_each_criterion_that_fired() {
+    let r = rec(&load("r6_beyond_up_to_seven"));
+    assert_eq!(r.rule, "R6");
+    let ids: Vec<&str> = r.reason_details.iter().map(|d| d.id.as_ref()).collect();
+    assert_eq!(ids, ["r6_beyond_up_to_seven"]);
+    // A single large refractory nodule: TACE excluded and not ablatable, not up-to-seven.
+    let mut c = load("r5_repeat_tace_large_single_nodule");
+    c.history.tace_intrahepatic_progressions = Count::new(2).expect("c");
+    let r = rec(&c);
+    assert_eq!(r.rule, "R6");
+    let ids: Vec<&str> = r.reason_details.iter().map(|d| d.id.as_ref()).collect();
+    assert_eq!(ids, ["r6_tace_excluded_not_ablatable"]);
+    assert!(
+        !r.full_reason().contains("up-to-seven"),
+        "{}",
+        r.full_reason()
+    );
+    // Cancer-related ECOG 1 with a small single nodule: not fit for a procedure.
+    let mut c = load("r5_single_small_nodule");
+    c.performance_status.ecog = Ecog::new(1).expect("ecog");
+    c.performance_status.cancer_related = Some(true);
+    let r = rec(&c);
+    assert_eq!(r.rule, "R6");
+    let ids: Vec<&str> = r.reason_details.iter().map(|d| d.id.as_ref()).collect();
+    assert_eq!(ids, ["r6_cancer_related_performance_status"]);
+    // Infiltrative growth.
+    let mut c = load("r6_beyond_up_to_seven");
+    c.recurrence.intrahepatic.infiltrative = true;
+    let r = rec(&c);
+    let ids: Vec<&str> = r.reason_details.iter().map(|d| d.id.as_ref()).collect();
+    assert_eq!(ids, ["r6_infiltrative"]);
+}
+
+#[test]
+fn ecog_impaired_by_comorbidity_is_fit_for_a_procedure_with_cautions() {
+    // ECOG 2 from comorbidity, a single 15 mm nodule: repeat intervention (BCLC 2022), with the
+    // fitness caution; no TACE caution on thermal ablation.
+    let mut c = load("r5_single_small_nodule");
+    c.performance_status.ecog = Ecog::new(2).expect("ecog");
+    c.performance_status.cancer_related = Some(false);
+    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(15).expect("d"));
+    let r = rec(&c);
+    assert_eq!(r.rule, "R5");
+    assert_eq!(r.options[0].id, "thermal_ablation");
+    assert!(has_caution(&r, "comorbidity_procedure_fitness"));
+    assert!(!has_caution(&r, "tace_at_ecog_2"));
+    assert_eq!(r.scores.bclc_stage.wire_name(), "0");
+    // Beyond ablation: repeat TACE at ECOG 2 carries the TACE caution too.
+    let mut c = load("r5_repeat_tace_large_single_nodule");
+    c.performance_status.ecog = Ecog::new(2).expect("ecog");
+    c.performance_status.cancer_related = Some(false);
+    let r = rec(&c);
+    assert_eq!(r.rule, "R5");
+    assert!(has_caution(&r, "tace_at_ecog_2"));
+    assert!(has_caution(&r, "comorbidity_procedure_fitness"));
+    // ECOG 1 from comorbidity: the fitness caution, not the ECOG 2 one.
+    c.performance_status.ecog = Ecog::new(1).expect("ecog");
+    let r = rec(&c);
+    assert!(has_caution(&r, "comorbidity_procedure_fitness"));
+    assert!(!has_caution(&r, "tace_at_ecog_2"));
+    // A policy that admits only ECOG 1 to procedures sends ECOG 2 elsewhere.
+    c.performance_status.ecog = Ecog::new(2).expect("ecog");
+    let strict = Policy {
+        intervention_max_ecog: 1,
+        ..Policy::default()
+    };
+    let r = recommend_with(&c, &strict).expect("valid");
+    assert_ne!(r.rule, "R5");
+    assert!(has_detail(&r, "r6_ecog_above_intervention_limit") || r.rule != "R6");
 }
 
 #[test]
@@ -920,7 +1141,7 @@ fn r6_beyond_up_to_seven_caution_and_tace_with_systemic() {
     assert_eq!(last.id, "tace_with_systemic");
     assert_eq!(last.evidence, Evidence::NotStandardOfCare);
     assert!(last.detail.contains("not standard of care"));
-    let keys: Vec<&str> = last.sources.iter().map(|s| s.key.as_ref()).collect();
+    let keys: Vec<&str> = last.sources.iter().map(|s| s.key()).collect();
     assert_eq!(keys, ["EMERALD-1", "LEAP-012"]);
 
     // A single large refractory nodule goes to R6 too, but is not multinodular.
@@ -931,14 +1152,65 @@ fn r6_beyond_up_to_seven_caution_and_tace_with_systemic() {
     assert!(!has_caution(&r, "r6_tace_for_well_defined_nodules"));
     assert!(!option_ids(&r).contains(&"tace_with_systemic"));
 
-    // Not fit for intervention (cancer-related ECOG 1): no TACE with systemic therapy.
+    // Not fit for intervention (cancer-related ECOG 1): neither the caution nor the option.
     let mut c = load("r6_beyond_up_to_seven");
     c.performance_status.ecog = Ecog::new(1).expect("ecog");
     c.performance_status.cancer_related = Some(true);
     let r = rec(&c);
     assert_eq!(r.rule, "R6");
-    assert!(has_caution(&r, "r6_tace_for_well_defined_nodules"));
+    assert!(!has_caution(&r, "r6_tace_for_well_defined_nodules"));
     assert!(!option_ids(&r).contains(&"tace_with_systemic"));
+
+    // TACE refractory: the caution would contradict the output; neither is given.
+    let mut c = load("r6_beyond_up_to_seven");
+    c.history.tace_insufficient_responses = Count::new(2).expect("c");
+    let r = rec(&c);
+    assert_eq!(r.rule, "R6");
+    assert!(!has_caution(&r, "r6_tace_for_well_defined_nodules"));
+    assert!(!option_ids(&r).contains(&"tace_with_systemic"));
+    assert!(has_detail(&r, "r6_beyond_up_to_seven"));
+}
+
+#[test]
+fn tace_with_systemic_only_where_its_trials_drugs_are_allowed() {
+    let base = load("r6_beyond_up_to_seven");
+    assert!(option_ids(&rec(&base)).contains(&"tace_with_systemic"));
+    let mut c = base;
+    c.drug_safety.liver_transplant_recipient = true;
+    assert!(!option_ids(&rec(&c)).contains(&"tace_with_systemic"));
+    let mut c = base;
+    c.drug_safety.autoimmune_disease = AutoimmuneDisease::ActiveOnSystemicTreatment;
+    assert!(!option_ids(&rec(&c)).contains(&"tace_with_systemic"));
+    // Inactive autoimmune disease: offered, with the checkpoint-inhibitor caution.
+    let mut c = base;
+    c.drug_safety.autoimmune_disease = AutoimmuneDisease::Inactive;
+    let r = rec(&c);
+    assert!(option_ids(&r).contains(&"tace_with_systemic"));
+    let ai = caution(&r, "inactive_autoimmune_disease").expect("caution");
+    assert!(ai.applies_to.contains(TreatmentId::TaceWithSystemic));
+    // High-risk varices: the bevacizumab arm is left out, the VEGF caution concerns it.
+    let mut c = base;
+    c.drug_safety.varices = Varices::UntreatedHighRisk;
+    let r = rec(&c);
+    let x = r
+        .options
+        .iter()
+        .find(|o| o.id == "tace_with_systemic")
+        .expect("offered");
+    assert_eq!(x.rule, "tace_with_systemic_without_bevacizumab");
+    assert!(x.detail.contains("bevacizumab left out"));
+    let vegf = caution(&r, "vegf_drugs_with_high_risk_varices").expect("caution");
+    assert!(vegf.applies_to.contains(TreatmentId::TaceWithSystemic));
+    // Varices not screened: endoscopy before its bevacizumab.
+    let mut c = base;
+    c.drug_safety.varices = Varices::NotScreened;
+    let r = rec(&c);
+    let ns = caution(&r, "varices_not_screened").expect("caution");
+    assert!(ns.applies_to.contains(TreatmentId::TaceWithSystemic));
+    // ECOG 1 from comorbidity is fit; a second line is not first-line TACE with systemic therapy.
+    let mut c = base;
+    c.history.systemic_regimens = history(&[(Regimen::Sorafenib, Some(true))]);
+    assert!(!option_ids(&rec(&c)).contains(&"tace_with_systemic"));
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -973,6 +1245,15 @@ fn transplant_evaluation_within_milan_with_its_exclusions() {
     c.performance_status.ecog = Ecog::new(3).expect("ecog");
     assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
 
+    // A symptomatic (cancer-related) ECOG 1 is not acceptable; comorbidity ECOG 2 is.
+    let mut c = base;
+    c.performance_status.ecog = Ecog::new(1).expect("ecog");
+    c.performance_status.cancer_related = Some(true);
+    assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
+    c.performance_status.ecog = Ecog::new(2).expect("ecog");
+    c.performance_status.cancer_related = Some(false);
+    assert!(has_consideration(&rec(&c), "liver_transplant_evaluation"));
+
     let mut c = base;
     c.recurrence.extrahepatic_sites = SiteSet::of(&[ExtrahepaticSite::Lung]);
     assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
@@ -982,11 +1263,54 @@ fn transplant_evaluation_within_milan_with_its_exclusions() {
     assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
 
     let mut c = base;
-    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(51).expect("d"));
+    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(50).expect("d"));
     assert!(
-        !has_consideration(&rec(&c), "liver_transplant_evaluation"),
+        has_consideration(&rec(&c), "liver_transplant_evaluation"),
+        "50 mm is within Milan"
+    );
+    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(51).expect("d"));
+    let r = rec(&c);
+    assert!(
+        !has_consideration(&r, "liver_transplant_evaluation"),
         "beyond Milan"
     );
+    assert!(has_consideration(&r, "transplant_after_downstaging"));
+}
+
+#[test]
+fn transplant_afp_caution_above_the_threshold() {
+    let mut c = load("r5_single_small_nodule");
+    c.recurrence.afp_ng_ml = afp(1000.0);
+    assert!(!has_caution(&rec(&c), "transplant_afp_above_threshold"));
+    c.recurrence.afp_ng_ml = afp(1000.1);
+    let r = rec(&c);
+    assert!(has_caution(&r, "transplant_afp_above_threshold"));
+    let text = &caution(&r, "transplant_afp_above_threshold")
+        .expect("caution")
+        .text;
+    assert!(text.contains("AFP above 1000 ng/mL"), "{text}");
+    // Without the transplant referral there is no transplant caution.
+    c.drug_safety.liver_transplant_recipient = true;
+    assert!(!has_caution(&rec(&c), "transplant_afp_above_threshold"));
+}
+
+#[test]
+fn transplant_after_downstaging_beyond_milan_within_up_to_seven() {
+    // Three nodules, largest 35 mm: beyond Milan (2-3 nodules need <= 30 mm), up-to-seven sum 65.
+    let mut c = load("r5_single_small_nodule");
+    c.recurrence.intrahepatic.nodules = NoduleCount::new(3).expect("n");
+    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(35).expect("d"));
+    let r = rec(&c);
+    assert!(has_consideration(&r, "transplant_after_downstaging"));
+    assert!(!has_consideration(&r, "liver_transplant_evaluation"));
+    // Beyond up-to-seven: no downstaging consideration.
+    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(41).expect("d"));
+    assert!(!has_consideration(&rec(&c), "transplant_after_downstaging"));
+    // Cancer-related impairment: not acceptable.
+    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(35).expect("d"));
+    c.performance_status.ecog = Ecog::new(1).expect("ecog");
+    c.performance_status.cancer_related = Some(true);
+    assert!(!has_consideration(&rec(&c), "transplant_after_downstaging"));
 }
 
 #[test]
@@ -994,6 +1318,8 @@ fn repeat_resection_for_a_single_nodule_with_child_pugh_a() {
     let base = load("r5_single_small_nodule");
     assert!(has_consideration(&rec(&base), "repeat_resection"));
     let mut c = base;
+    c.liver_function = cp(6);
+    assert!(has_consideration(&rec(&c), "repeat_resection"));
     c.liver_function = cp(7);
     assert!(!has_consideration(&rec(&c), "repeat_resection"));
     let mut c = base;
@@ -1005,18 +1331,46 @@ fn repeat_resection_for_a_single_nodule_with_child_pugh_a() {
     let mut c = base;
     c.performance_status.ecog = Ecog::new(3).expect("ecog");
     assert!(!has_consideration(&rec(&c), "repeat_resection"), "terminal");
+    // ECOG 1 from comorbidity: yes; ECOG 1 cancer-related or ECOG 2: no.
+    let mut c = base;
+    c.performance_status.ecog = Ecog::new(1).expect("ecog");
+    c.performance_status.cancer_related = Some(false);
+    assert!(has_consideration(&rec(&c), "repeat_resection"));
+    c.performance_status.cancer_related = Some(true);
+    assert!(!has_consideration(&rec(&c), "repeat_resection"));
+    c.performance_status.ecog = Ecog::new(2).expect("ecog");
+    c.performance_status.cancer_related = Some(false);
+    assert!(!has_consideration(&rec(&c), "repeat_resection"));
 }
 
 #[test]
-fn hbv_prophylaxis_when_hbsag_positive() {
-    let mut c = load("r5_single_small_nodule");
-    for (hbsag, expected) in [(Some(true), true), (Some(false), false), (None, false)] {
-        c.drug_safety.hbsag_positive = hbsag;
-        assert_eq!(
-            has_consideration(&rec(&c), "hbv_antiviral_prophylaxis"),
-            expected,
-            "{hbsag:?}"
-        );
+fn hbv_antiviral_therapy_when_hbsag_positive() {
+    for name in [
+        "r5_single_small_nodule",
+        "r3_lung_metastases_fit",
+        "r1_comfort_focused",
+    ] {
+        let mut c = load(name);
+        for (hbsag, expected) in [(Some(true), true), (Some(false), false), (None, false)] {
+            c.drug_safety.hbsag_positive = hbsag;
+            let r = rec(&c);
+            assert_eq!(
+                has_consideration(&r, "hbv_antiviral_therapy"),
+                expected,
+                "{name} {hbsag:?}"
+            );
+            if expected {
+                let h = r
+                    .considerations
+                    .iter()
+                    .find(|x| x.id == "hbv_antiviral_therapy")
+                    .expect("x");
+                assert!(h.text.contains("entecavir or tenofovir"));
+                let keys: Vec<&str> = h.sources.iter().map(|s| s.key()).collect();
+                assert_eq!(keys, ["AASLD-HBV-2018", "EASL-HBV-2017"]);
+                assert!(r.references.iter().any(|s| s.key() == "AASLD-HBV-2018"));
+            }
+        }
     }
 }
 
@@ -1031,6 +1385,22 @@ fn early_recurrence_within_24_months() {
             "{months}"
         );
     }
+}
+
+#[test]
+fn bone_and_brain_metastases_considerations() {
+    let mut c = load("r3_lung_metastases_fit");
+    c.recurrence.extrahepatic_sites = SiteSet::of(&[ExtrahepaticSite::Bone]);
+    let r = rec(&c);
+    assert!(has_consideration(&r, "bone_metastases_radiotherapy"));
+    assert!(!has_consideration(&r, "brain_metastases_evaluation"));
+    // Palliative care too.
+    c.goals_of_care = GoalsOfCare::ComfortFocused;
+    assert!(has_consideration(&rec(&c), "bone_metastases_radiotherapy"));
+    c.recurrence.extrahepatic_sites = SiteSet::of(&[ExtrahepaticSite::Brain]);
+    let r = rec(&c);
+    assert!(!has_consideration(&r, "bone_metastases_radiotherapy"));
+    assert!(has_consideration(&r, "brain_metastases_evaluation"));
 }
 
 #[test]
@@ -1070,18 +1440,10 @@ fn bundled_cases_keep_their_rule_and_round_trip_as_json() {
     for name in bundled_case_names() {
         let r = rec(&load(&name));
         let prefix = name.split('_').next().unwrap_or_default().to_uppercase();
-        assert_eq!(r.rule, prefix, "{name}");
-        assert_eq!(r.rule_set.version, "0.2.0");
+        assert_eq!(r.rule.wire_name(), prefix, "{name}");
+        assert_eq!(r.rule_set.version, "0.3.0");
         let json = r.to_json();
-        let mut back: Recommendation = serde_json::from_str(&json).expect("round trip");
-        // serde_json parses floats to within one ulp (no `float_roundtrip` feature): compare the
-        // ALBI score approximately, everything else exactly.
-        let (x, y) = (back.scores.albi_score, r.scores.albi_score);
-        assert!(match (x, y) {
-            (Some(x), Some(y)) => (x - y).abs() < 1e-12,
-            (x, y) => x == y,
-        });
-        back.scores.albi_score = r.scores.albi_score;
+        let back: Recommendation = serde_json::from_str(&json).expect("round trip");
         assert_eq!(back, r, "{name}");
         let text = r.to_string();
         assert!(text.contains("Options (in order):"), "{name}");
@@ -1113,26 +1475,45 @@ fn every_caution_and_consideration_rule_is_reached_by_some_case() {
     cases.push((c, Policy::default()));
     c.history.systemic_regimens = history(&[(Regimen::Regorafenib, None)]);
     cases.push((c, Policy::default()));
+    let mut c = load("r5_single_small_nodule");
+    c.liver_function = cp(8);
+    cases.push((c, Policy::default()));
+    let mut c = load("r6_beyond_up_to_seven");
+    c.recurrence.intrahepatic.infiltrative = true;
+    cases.push((c, Policy::default()));
+    // R6 for liver function above a stricter intervention limit, and for ECOG above one.
+    let mut c = load("r5_single_small_nodule");
+    c.liver_function = cp(7);
+    cases.push((
+        c,
+        Policy {
+            intervention_max_child_pugh: 6,
+            systemic_max_child_pugh: 7,
+            ..Policy::default()
+        },
+    ));
+    let mut c = load("r5_single_small_nodule");
+    c.performance_status.ecog = Ecog::new(2).expect("ecog");
+    c.performance_status.cancer_related = Some(false);
+    cases.push((
+        c,
+        Policy {
+            intervention_max_ecog: 1,
+            ..Policy::default()
+        },
+    ));
 
     let mut seen = BTreeSet::new();
     for (c, p) in &cases {
         let r = recommend_with(c, p).expect("valid");
         seen.extend(r.cautions.iter().map(|c| c.id.to_string()));
         seen.extend(r.considerations.iter().map(|c| c.id.to_string()));
+        seen.extend(r.reason_details.iter().map(|c| c.id.to_string()));
     }
-    for rule in caution_rule_set().rules() {
-        assert!(
-            seen.contains(rule.id()),
-            "caution {} never reached",
-            rule.id()
-        );
-    }
-    for rule in consideration_rule_set().rules() {
-        assert!(
-            seen.contains(rule.id()),
-            "consideration {} never reached",
-            rule.id()
-        );
+    for set in ["hcc-cautions", "hcc-considerations", "hcc-reason-details"] {
+        for rule in hcc_pathways::verify::rule_ids(set).expect("a rule set of the crate") {
+            assert!(seen.contains(rule), "{set}: {rule} never reached");
+        }
     }
 }
 
@@ -1150,6 +1531,7 @@ fn regimen_invariants_over_many_histories() {
         Regimen::Cabozantinib,
         Regimen::Regorafenib,
         Regimen::Ramucirumab,
+        Regimen::Pembrolizumab,
         Regimen::Other,
     ];
     let mut histories: Vec<Vec<Regimen>> = vec![vec![]];
@@ -1161,7 +1543,6 @@ fn regimen_invariants_over_many_histories() {
     }
     let base = load("r3_lung_metastases_fit");
     let policy = Policy::default();
-    let line_rules = line_rule_set();
     let mut lines_seen = BTreeSet::new();
     let mut no_line = 0;
     for (i, h) in histories.iter().enumerate() {
@@ -1180,9 +1561,6 @@ fn regimen_invariants_over_many_histories() {
         c.history.systemic_regimens = history(&items);
         c.history.procedures = ProcedureSet::of(&[Procedure::Tace]);
         let r = recommend_with(&c, &policy).expect("valid");
-        let a = Assessment::new(&c, &policy).expect("valid");
-        // The line rules are unique for every history.
-        assert!(line_rules.decide(&a).is_ok());
         let got = offered(&r);
         match r.pathway {
             Pathway::SystemicTherapy => {
@@ -1221,7 +1599,7 @@ fn regimen_invariants_over_many_histories() {
             Pathway::PalliativeCare => {
                 // The base case is fit by ECOG and Child–Pugh: only a missing line explains R4.
                 assert_eq!(r.rule, "R4");
-                assert!(r.reason.contains(NO_SUPPORTED_FURTHER_LINE), "{h:?}");
+                assert!(has_detail(&r, "no_supported_further_line"), "{h:?}");
                 assert!(!r.omitted.is_empty());
                 no_line += 1;
             }

@@ -38,7 +38,7 @@ fn with(changes: &[(&str, Value)]) -> Case {
 
 fn rule_of(case: &Case) -> (Pathway, &'static str) {
     let c = classify(case, &Policy::default()).expect("valid case");
-    (c.pathway, c.rule)
+    (c.pathway, c.rule.wire_name())
 }
 
 const ECOG: &str = "/performance_status";
@@ -79,7 +79,7 @@ fn r3_advanced_and_fit_gets_systemic_therapy() {
     let case = with(&[("/recurrence/extrahepatic_sites", json!(["lung"]))]);
     let rec = recommend(&case).unwrap();
     assert_eq!(
-        (rec.pathway, rec.rule.as_ref()),
+        (rec.pathway, rec.rule.wire_name()),
         (Pathway::SystemicTherapy, "R3")
     );
     assert!(rec.reason.contains("not palliative care alone"));
@@ -218,10 +218,26 @@ fn intervention_fitness_thresholds_both_sides() {
     // Child–Pugh 7 is fit for intervention; 8 is not (and not fit for systemic: R7).
     assert_eq!(rule_of(&with(&[(CP, json!(7))])).1, "R5");
     assert_eq!(rule_of(&with(&[(CP, json!(8))])).1, "R7");
-    // ECOG 1 not cancer-related is fit; cancer-related is not (BCLC C): systemic.
+    // ECOG 1–2 not cancer-related (comorbidity) is fit (BCLC 2022, spec v2); cancer-related is
+    // not (BCLC C): systemic therapy.
     assert_eq!(rule_of(&with(&[ecog(1, false)])).1, "R5");
+    assert_eq!(rule_of(&with(&[ecog(2, false)])).1, "R5");
     assert_eq!(rule_of(&with(&[ecog(1, true)])).1, "R6");
-    assert_eq!(rule_of(&with(&[ecog(2, false)])).1, "R6");
+    assert_eq!(rule_of(&with(&[ecog(2, true)])).1, "R6");
+    // The ECOG limit is a policy setting, tested on both sides.
+    let strict = Policy {
+        intervention_max_ecog: 1,
+        ..Policy::default()
+    };
+    let rule =
+        |changes: &[(&'static str, Value)], p: &Policy| classify(&with(changes), p).unwrap().rule;
+    assert_eq!(rule(&[ecog(1, false)], &strict), "R5");
+    assert_eq!(rule(&[ecog(2, false)], &strict), "R6");
+    let none = Policy {
+        intervention_max_ecog: 0,
+        ..Policy::default()
+    };
+    assert_eq!(rule(&[ecog(1, false)], &none), "R6");
 }
 
 #[test]
@@ -288,24 +304,31 @@ fn recommendation_explains_itself() {
     let rec = recommend(&case).unwrap();
     let up7 = rec
         .explanation
+        .predicates
         .iter()
         .find(|p| p.predicate == "up_to_seven")
         .expect("up_to_seven is reported");
     assert!(!up7.value);
-    assert_eq!(up7.facts[0].to_string(), "up_to_seven_sum = 90 > 70");
-    assert_eq!(up7.sources, ["UP-TO-7"]);
+    assert_eq!(
+        up7.facts[0].to_string(),
+        "up_to_seven_sum = 90 > up_to_seven_limit = 70"
+    );
+    let keys: Vec<&str> = up7.sources.iter().map(|s| s.key()).collect();
+    assert_eq!(keys, ["UP-TO-7"]);
     // Why not repeat intervention: R5 needed locally_treatable.
-    let why = rec
+    let why: Vec<_> = rec
         .why_not
         .iter()
-        .find(|w| w.pathway == Pathway::RepeatIntervention)
-        .unwrap();
-    assert_eq!(why.rules[0].rule, "R5");
-    assert_eq!(why.rules[0].unmet[0].predicate, "locally_treatable");
-    assert_eq!(rec.why_not.len(), 2);
+        .filter(|w| w.pathway == Pathway::RepeatIntervention)
+        .collect();
+    assert_eq!(why.len(), 1);
+    assert_eq!(why[0].rule, "R5");
+    assert_eq!(why[0].predicate, "locally_treatable");
+    assert!(rec.why_not.iter().all(|w| w.pathway != rec.pathway));
     assert_eq!(rec.rule_set.id, "hcc-recurrence-pathways");
     assert!(rec.mdt_statement.contains("multidisciplinary tumour board"));
-    assert!(rec.sources.iter().any(|s| s.key == "BCLC-2022"));
+    assert!(rec.sources.iter().any(|s| s.key() == "BCLC-2022"));
+    assert!(rec.references.iter().any(|s| s.key() == "UP-TO-7"));
 }
 
 #[test]
@@ -315,13 +338,13 @@ fn recommend_and_classify_agree_on_bundled_cases() {
         let case = Case::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let rec = recommend(&case).unwrap();
         let c = classify(&case, &Policy::default()).unwrap();
-        assert_eq!(
-            (rec.pathway, rec.rule.as_ref()),
-            (c.pathway, c.rule),
-            "{path:?}"
-        );
+        assert_eq!((rec.pathway, rec.rule), (c.pathway, c.rule), "{path:?}");
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let expected_rule = name.split('_').next().unwrap().to_uppercase();
-        assert_eq!(c.rule, expected_rule, "{name} is named for its rule");
+        assert_eq!(
+            c.rule.wire_name(),
+            expected_rule,
+            "{name} is named for its rule"
+        );
     }
 }

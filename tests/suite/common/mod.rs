@@ -165,6 +165,13 @@ pub fn decode_policy(rolls: &PolicyRolls) -> Policy {
         early_recurrence_max_months: th!(0, 120, early_recurrence_max_months),
         transplant_max_ecog: th!(0, 2, transplant_max_ecog),
         resection_max_child_pugh: th!(5, 7, resection_max_child_pugh),
+        intervention_max_ecog: th!(0, 2, intervention_max_ecog),
+        combination_max_nodules: th!(1, 10, combination_max_nodules),
+        cabozantinib_max_prior_regimens: th!(1, 12, cabozantinib_max_prior_regimens),
+        tace_systemic_max_ecog: th!(0, 2, tace_systemic_max_ecog),
+        tace_systemic_max_child_pugh: th!(5, 7, tace_systemic_max_child_pugh),
+        transplant_caution_afp_ng_ml: th!(0, 100_000, transplant_caution_afp_ng_ml),
+        resection_max_ecog: th!(0, 2, resection_max_ecog),
     };
     p.refractory_on_afp_rise = x.below(4) != 0;
     p.ablation_max_diameter_mm = p

@@ -355,7 +355,16 @@ pub fn valid_policy() -> impl Strategy<Value = Policy> {
         0u8..=2,
         5u8..=7,
     );
-    (a, b).prop_map(|(a, b)| {
+    let c = (
+        0u8..=2,
+        1u8..=10,
+        1u8..=12,
+        0u8..=2,
+        5u8..=7,
+        0u32..=100_000,
+        0u8..=2,
+    );
+    (a, b, c).prop_map(|(a, b, c)| {
         let (pei, ablation, combination) = a.4;
         Policy {
             terminal_min_ecog: a.0,
@@ -379,6 +388,13 @@ pub fn valid_policy() -> impl Strategy<Value = Policy> {
             early_recurrence_max_months: b.5,
             transplant_max_ecog: b.6,
             resection_max_child_pugh: b.7,
+            intervention_max_ecog: c.0,
+            combination_max_nodules: c.1,
+            cabozantinib_max_prior_regimens: c.2,
+            tace_systemic_max_ecog: c.3,
+            tace_systemic_max_child_pugh: c.4,
+            transplant_caution_afp_ng_ml: c.5,
+            resection_max_ecog: c.6,
         }
     })
 }

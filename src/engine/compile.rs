@@ -1,4 +1,6 @@
-//! Rule conditions compiled to disjunctive normal form over the leaf bit mask.
+//! Rule conditions compiled for evaluation: a tree over the rule set's leaf indices ([`Node`]),
+//! and the same conditions in disjunctive normal form over the leaf bit mask ([`Dnf`]).
+//!
 //!
 //! A condition such as `¬a ∧ ¬b ∧ (c ∨ d)` becomes the terms `{c; ¬a ¬b}` and `{d; ¬a ¬b}`;
 //! a term holds when every bit it needs set is set and every bit it needs clear is clear, and
@@ -12,13 +14,128 @@
 //! found when the set is built by evaluating every rule on that combination. Deciding a case
 //! is then one lookup, with exactly the result of evaluating every rule then.
 
-use super::rule::Node;
+use super::predicate::Expr;
+
+/// A condition that kept a rule from matching: `predicate` had to be `required` and was not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Blocker {
+    /// The predicate (leaf or named composite).
+    pub predicate: &'static str,
+    /// The value the rule needed.
+    pub required: bool,
+}
+
+/// A condition compiled against a rule set's leaf table.
+#[derive(Clone, Debug)]
+pub(crate) enum Node {
+    True,
+    Leaf(u8),
+    Not(Box<Node>),
+    All(Vec<Node>),
+    Any(Vec<Node>),
+    Named(&'static str, Box<Node>),
+}
+
+/// The value of leaf `i` in `mask` (false for an index beyond the mask).
+#[inline]
+fn leaf_value(i: u8, mask: u64) -> bool {
+    1u64.checked_shl(u32::from(i))
+        .is_some_and(|bit| mask & bit != 0)
+}
+
+impl Node {
+    pub(crate) fn eval(&self, mask: u64) -> bool {
+        match self {
+            Node::True => true,
+            Node::Leaf(i) => leaf_value(*i, mask),
+            Node::Not(n) => !n.eval(mask),
+            Node::All(v) => v.iter().all(|n| n.eval(mask)),
+            Node::Any(v) => v.iter().any(|n| n.eval(mask)),
+            Node::Named(_, n) => n.eval(mask),
+        }
+    }
+
+    /// Collects the named or leaf conditions whose value made this node differ from `want`
+    /// (the value the node needed), and returns the node's value. One pass: each part is
+    /// evaluated once, and what it collected is dropped again when the node has the value it
+    /// needed after all.
+    pub(crate) fn blockers(
+        &self,
+        mask: u64,
+        want: bool,
+        leaves: &[&'static str],
+        out: &mut Vec<Blocker>,
+    ) -> bool {
+        let start = out.len();
+        let mut blocked = |predicate: &'static str, value: bool| {
+            if value != want {
+                out.push(Blocker {
+                    predicate,
+                    required: want,
+                });
+            }
+            value
+        };
+        let value = match self {
+            Node::True => true,
+            Node::Leaf(i) => blocked(
+                leaves.get(usize::from(*i)).copied().unwrap_or("?"),
+                leaf_value(*i, mask),
+            ),
+            Node::Named(id, n) => blocked(id, n.eval(mask)),
+            Node::Not(n) => !n.blockers(mask, !want, leaves, out),
+            // An `All` that should hold names its false parts; one that should fail (and
+            // holds) names every part. `Any` likewise. Every part is visited (no `&&`).
+            Node::All(v) => v
+                .iter()
+                .fold(true, |acc, n| n.blockers(mask, want, leaves, out) & acc),
+            Node::Any(v) => v
+                .iter()
+                .fold(false, |acc, n| n.blockers(mask, want, leaves, out) | acc),
+        };
+        if value == want {
+            out.truncate(start);
+        }
+        value
+    }
+}
+
+/// Compiles a condition against the leaf table `leaves`, registering its named composites.
+pub(crate) fn compile<C>(
+    e: &Expr<C>,
+    leaves: &[&'static str],
+    named: &mut Vec<(&'static str, &'static str, Node)>,
+) -> Node {
+    match e {
+        Expr::True => Node::True,
+        Expr::Leaf(p) => {
+            // Every leaf was registered in `new`; the position always exists and is < 64.
+            let i = leaves.iter().position(|id| *id == p.id()).unwrap_or(0);
+            Node::Leaf(u8::try_from(i).unwrap_or(u8::MAX))
+        }
+        Expr::Not(inner) => Node::Not(Box::new(compile(inner, leaves, named))),
+        Expr::All(v) => Node::All(v.iter().map(|e| compile(e, leaves, named)).collect()),
+        Expr::Any(v) => Node::Any(v.iter().map(|e| compile(e, leaves, named)).collect()),
+        Expr::Named {
+            id,
+            description,
+            expr,
+        } => {
+            let node = compile(expr, leaves, named);
+            if !named.iter().any(|(n, _, _)| n == id) {
+                named.push((id, description, node.clone()));
+            }
+            Node::Named(id, Box::new(node))
+        }
+    }
+}
 
 /// The most terms one rule's normal form may have before the engine keeps the tree instead.
 pub(crate) const MAX_TERMS: usize = 256;
 
-/// The most leaves a rule set may read for a decision table (2^12 = 4,096 one-byte entries).
-pub(crate) const TABLE_MAX_LEAVES: usize = 12;
+/// The most leaves a UNIQUE rule set may read for a decision table (2^14 = 16,384 one-byte
+/// entries).
+pub(crate) const TABLE_MAX_LEAVES: usize = 14;
 
 /// A decision-table entry for "no rule or several rules match".
 const NOT_UNIQUE: u8 = u8::MAX;
@@ -144,8 +261,9 @@ pub(crate) struct Dnf {
 }
 
 impl Dnf {
-    /// Compiles each rule's condition, for a set reading `leaves` leaf predicates.
-    pub(crate) fn new(rules: &[Node], leaves: usize) -> Self {
+    /// Compiles each rule's condition, for a set reading `leaves` leaf predicates; `tabulate`
+    /// asks for the UNIQUE decision table (when the set is small enough).
+    pub(crate) fn new(rules: &[Node], leaves: usize, tabulate: bool) -> Self {
         let mut dnf = Dnf::default();
         for (i, node) in rules.iter().enumerate() {
             let span = terms(node, false).and_then(|ts| {
@@ -158,7 +276,7 @@ impl Dnf {
             dnf.spans.push(span);
         }
         dnf.one_pass = rules.len() <= 64 && dnf.spans.iter().all(Option::is_some);
-        if leaves <= TABLE_MAX_LEAVES && rules.len() < usize::from(NOT_UNIQUE) {
+        if tabulate && leaves <= TABLE_MAX_LEAVES && rules.len() < usize::from(NOT_UNIQUE) {
             let decisions = (0..1u64 << leaves)
                 .map(|mask| {
                     dnf.evaluate_all(rules, mask)
@@ -197,13 +315,23 @@ impl Dnf {
         }
     }
 
-    /// [`Dnf::unique`] by evaluating every rule on `mask` now.
-    fn evaluate_all(&self, trees: &[Node], mask: u64) -> Option<usize> {
+    /// Which of `trees` (at most 64) hold for `mask`, as a bit set over rule indices.
+    pub(crate) fn matched(&self, trees: &[Node], mask: u64) -> u64 {
         if self.one_pass {
-            let matched = self
+            return self
                 .table
                 .iter()
                 .fold(0u64, |m, e| m | (u64::from(e.term.holds(mask)) << e.rule));
+        }
+        trees.iter().enumerate().take(64).fold(0u64, |m, (i, t)| {
+            m | (u64::from(self.holds(i, t, mask)) << i)
+        })
+    }
+
+    /// [`Dnf::unique`] by evaluating every rule on `mask` now.
+    fn evaluate_all(&self, trees: &[Node], mask: u64) -> Option<usize> {
+        if self.one_pass {
+            let matched = self.matched(trees, mask);
             return (matched.count_ones() == 1).then(|| matched.trailing_zeros() as usize);
         }
         let mut found = None;
@@ -271,7 +399,7 @@ mod tests {
     #[test]
     fn normal_form_agrees_with_the_tree_on_every_mask() {
         let rules = samples();
-        let dnf = Dnf::new(&rules, 8);
+        let dnf = Dnf::new(&rules, 8, true);
         for (i, node) in rules.iter().enumerate() {
             assert!(dnf.spans[i].is_some(), "rule {i} fell back to the tree");
             for mask in 0..(1u64 << 8) {
@@ -294,13 +422,13 @@ mod tests {
                 .map(|k| Node::Any(vec![leaf(2 * k), leaf(2 * k + 1)]))
                 .collect(),
         ));
-        assert!(Dnf::new(&rules, 8).one_pass);
-        assert!(!Dnf::new(&with_tree, 18).one_pass);
+        assert!(Dnf::new(&rules, 8, true).one_pass);
+        assert!(!Dnf::new(&with_tree, 18, true).one_pass);
         for set in [&rules[..], &rules[5..7], &rules[9..11], &with_tree[..]] {
             // With a decision table over 8 leaves (masks beyond it fall back to evaluating),
             // and without one (a set said to read more than TABLE_MAX_LEAVES leaves).
-            let tabled = Dnf::new(set, 8);
-            let untabled = Dnf::new(set, TABLE_MAX_LEAVES + 1);
+            let tabled = Dnf::new(set, 8, true);
+            let untabled = Dnf::new(set, TABLE_MAX_LEAVES + 1, true);
             assert!(tabled.decisions.is_some() && untabled.decisions.is_none());
             for mask in (0..(1u64 << 8)).chain([u64::MAX, 0x3_FFFF, 0x1_0003]) {
                 let matching: Vec<usize> = (0..set.len()).filter(|i| set[*i].eval(mask)).collect();
@@ -319,7 +447,7 @@ mod tests {
                 .map(|k| Node::Any(vec![leaf(2 * k), leaf(2 * k + 1)]))
                 .collect(),
         );
-        let dnf = Dnf::new(std::slice::from_ref(&node), 18);
+        let dnf = Dnf::new(std::slice::from_ref(&node), 18, true);
         assert_eq!(dnf.spans, vec![None]);
         for mask in [0, u64::MAX, 0x5555, 0xAAAA, 0x1_FFFF, 0x3_FFFE] {
             assert_eq!(dnf.holds(0, &node, mask), node.eval(mask));
@@ -329,7 +457,7 @@ mod tests {
     #[test]
     fn a_leaf_outside_the_mask_keeps_the_tree() {
         let node = leaf(200);
-        let dnf = Dnf::new(std::slice::from_ref(&node), 18);
+        let dnf = Dnf::new(std::slice::from_ref(&node), 18, true);
         assert_eq!(dnf.spans, vec![None]);
         assert!(!dnf.holds(0, &node, u64::MAX));
     }
