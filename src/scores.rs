@@ -122,39 +122,73 @@ pub fn child_pugh_from_components(
         + encephalopathy_points(encephalopathy)
 }
 
+/// The range of Child–Pugh scores the components given allow: each component given scores its
+/// points, each one missing 1 to 3 (spec §2). With all five given, both ends are the score.
+///
+/// ```
+/// use hcc_pathways::case::LiverFunction;
+/// use hcc_pathways::quantity::{Albumin, Bilirubin};
+/// use hcc_pathways::scores::child_pugh_range;
+/// // Bilirubin 3.5 mg/dL and albumin 2.5 g/dL already make 6 points: at least 9 in all.
+/// let lf = LiverFunction {
+///     bilirubin: Some(Bilirubin::from_mg_dl(3.5)?),
+///     albumin: Some(Albumin::from_g_dl(2.5)?),
+///     ..LiverFunction::default()
+/// };
+/// assert_eq!(child_pugh_range(&lf), (9, 15));
+/// # Ok::<(), hcc_pathways::Error>(())
+/// ```
+pub fn child_pugh_range(lf: &LiverFunction) -> (u8, u8) {
+    let points = [
+        lf.bilirubin.map(bilirubin_points),
+        lf.albumin.map(albumin_points),
+        lf.inr.map(inr_points),
+        lf.ascites.map(ascites_points),
+        lf.encephalopathy.map(encephalopathy_points),
+    ];
+    points.iter().fold((0, 0), |(lo, hi), p| match p {
+        Some(v) => (lo + v, hi + v),
+        None => (lo + 1, hi + 3),
+    })
+}
+
 /// The Child–Pugh score of a case's liver function: the recorded score, or the one computed from
-/// the five components; when both are given they must agree.
+/// the five components. A recorded score must lie within what the components given with it
+/// allow (each missing one scores 1 to 3 points): with all five given, it must equal theirs.
 ///
 /// # Errors
 /// [`Error::Invalid`] naming the first missing component when there is no recorded score and
 /// the components are incomplete, or naming `liver_function.child_pugh_score` when the recorded
-/// and computed scores differ.
+/// score lies outside what the components allow.
 pub fn child_pugh(lf: &LiverFunction) -> Result<u8, Error> {
-    let computed = match (
-        lf.bilirubin,
-        lf.albumin,
-        lf.inr,
-        lf.ascites,
-        lf.encephalopathy,
-    ) {
-        (Some(b), Some(a), Some(i), Some(asc), Some(enc)) => {
-            Some(child_pugh_from_components(b, a, i, asc, enc))
-        }
-        _ => None,
-    };
-    match (lf.child_pugh_score, computed) {
-        (Some(r), Some(c)) if r.get() != c => Err(Error::invalid(
+    let (lo, hi) = child_pugh_range(lf);
+    let complete = lf.bilirubin.is_some()
+        && lf.albumin.is_some()
+        && lf.inr.is_some()
+        && lf.ascites.is_some()
+        && lf.encephalopathy.is_some();
+    match lf.child_pugh_score {
+        Some(r) if complete && r.get() != lo => Err(Error::invalid(
             "liver_function.child_pugh_score",
             Reason::Inconsistent {
                 detail: Cow::Owned(format!(
-                    "recorded {} but the five components give {c}",
+                    "recorded {} but the five components give {lo}",
                     r.get()
                 )),
             },
         )),
-        (Some(r), _) => Ok(r.get()),
-        (None, Some(c)) => Ok(c),
-        (None, None) => {
+        Some(r) if !(lo..=hi).contains(&r.get()) => Err(Error::invalid(
+            "liver_function.child_pugh_score",
+            Reason::Inconsistent {
+                detail: Cow::Owned(format!(
+                    "recorded {} but the components given allow {lo} to {hi}",
+                    r.get()
+                )),
+            },
+        )),
+        Some(r) => Ok(r.get()),
+        None if complete => Ok(lo),
+        None => {
             let first_missing = if lf.bilirubin.is_none() {
                 "liver_function.bilirubin"
             } else if lf.albumin.is_none() {

@@ -190,3 +190,26 @@ fn bad_policies_name_the_variant_and_the_field() {
         }
     ));
 }
+
+/// Spec §2 (version 2): a recorded Child–Pugh score must be reachable from the components given
+/// with it, each missing one scoring 1 to 3 points.
+#[test]
+fn a_recorded_child_pugh_score_must_be_reachable_from_its_components() {
+    let partial = |score: i64| {
+        edits(&[(
+            "/liver_function",
+            Some(json!({
+                "child_pugh_score": score,
+                "bilirubin": {"value": 3.5, "unit": "mg_dl"},
+                "albumin": {"value": 2.5, "unit": "g_dl"}
+            })),
+        )])
+    };
+    // Bilirubin 3.5 mg/dL and albumin 2.5 g/dL make 6 points: 9 to 15 in all.
+    let err = Case::from_json(&partial(5)).unwrap_err();
+    assert_eq!(err.field(), Some("liver_function.child_pugh_score"));
+    assert!(err.to_string().contains("allow 9 to 15"), "{err}");
+    assert!(Case::from_json(&partial(8)).is_err());
+    assert!(Case::from_json(&partial(9)).is_ok());
+    assert!(Case::from_json(&partial(15)).is_ok());
+}

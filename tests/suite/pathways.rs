@@ -8,8 +8,7 @@ use serde_json::{json, Value};
 fn base() -> Value {
     json!({
         "performance_status": {"ecog": 0},
-        "liver_function": {"child_pugh_score": 5,
-            "bilirubin": {"value": 0.8, "unit": "mg_dl"}, "albumin": {"value": 4.1, "unit": "g_dl"}},
+        "liver_function": {"child_pugh_score": 5},
         "goals_of_care": "active_treatment",
         "recurrence": {
             "intrahepatic": {"nodules": 1, "largest_diameter_mm": 18, "infiltrative": false,

@@ -71,15 +71,12 @@ proptest! {
         if s == 15 {
             return Ok(()); // nothing worse
         }
-        // Record the score (keeping bilirubin and albumin, which do not enter the pathway) so
-        // the two cases differ in the score alone.
+        // Record the score alone (the components, which must agree with a recorded score, do
+        // not enter the pathway) so the two cases differ in the score alone.
         let with_score = |score: u8| {
-            let lf = &case.liver_function;
             let mut c = case;
             c.liver_function = LiverFunction {
                 child_pugh_score: Some(ChildPughScore::new(score.into()).unwrap()),
-                bilirubin: lf.bilirubin,
-                albumin: lf.albumin,
                 ..LiverFunction::default()
             };
             c

@@ -15,7 +15,7 @@ use hcc_pathways::engine::RuleSet;
 use hcc_pathways::quantity::{
     AfpNgMl, Albumin, Bilirubin, ChildPughScore, Count, DiameterMm, Ecog, Inr, Months, NoduleCount,
 };
-use hcc_pathways::scores::child_pugh_from_components;
+use hcc_pathways::scores::{child_pugh_from_components, child_pugh_range};
 use hcc_pathways::{Assessment, Pathway, Policy};
 
 /// The property at the heart of issue 4: under `policy`, exactly one rule of `rules` matches
@@ -279,6 +279,11 @@ fn liver_function(x: &mut Dice, p: &Policy) -> LiverFunction {
         ) {
             let s = child_pugh_from_components(b, a, i, asc, enc);
             lf.child_pugh_score = Some(ChildPughScore::new(s.into()).unwrap());
+        } else {
+            // A recorded score within what the components given allow (spec §2).
+            let (lo, hi) = child_pugh_range(&lf);
+            let s = score.clamp(i64::from(lo), i64::from(hi));
+            lf.child_pugh_score = Some(ChildPughScore::new(s).unwrap());
         }
         lf
     } else {

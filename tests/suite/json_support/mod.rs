@@ -12,7 +12,7 @@ use hcc_pathways::quantity::{
     AfpNgMl, Albumin, AlbuminUnit, Bilirubin, BilirubinUnit, ChildPughScore, Count, DiameterMm,
     Ecog, Inr, Months, NoduleCount,
 };
-use hcc_pathways::scores::child_pugh_from_components;
+use hcc_pathways::scores::{child_pugh_from_components, child_pugh_range};
 use hcc_pathways::{Case, Policy};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -121,7 +121,12 @@ fn valid_liver_function() -> impl Strategy<Value = LiverFunction> {
             Some(c) => {
                 lf.child_pugh_score = keep_score.then(|| ChildPughScore::new(c.into()).unwrap())
             }
-            None => lf.child_pugh_score = Some(ChildPughScore::new(score).unwrap()),
+            None => {
+                // A recorded score within what the components given allow (spec §2).
+                let (lo, hi) = child_pugh_range(&lf);
+                let score = score.clamp(i64::from(lo), i64::from(hi));
+                lf.child_pugh_score = Some(ChildPughScore::new(score).unwrap())
+            }
         }
         lf
     })
