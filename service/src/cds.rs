@@ -1,35 +1,4 @@
-//! CDS Hooks 2.0: discovery (`GET /cds-services`) and the `hcc-recurrence` service
-//! (`POST /cds-services/hcc-recurrence`, hook `patient-view`), answering one card.
-//!
-//! ## Where the case comes from
-//!
-//! | request member | what it carries |
-//! |---|---|
-//! | `hook` | must be `patient-view` |
-//! | `hookInstance` | required (a string); not otherwise used |
-//! | `context.patientId` | required by the hook; not otherwise used (the prefetch is already the patient's) |
-//! | `prefetch.*` | FHIR R4 resources or searchset Bundles: labs and ECOG as Observations, drug-safety facts as Conditions (mapping in [`crate::fhir`]); feature `fhir` |
-//! | `extension["hcc-pathways.case"]` | the partial case: everything FHIR does not carry (tumour burden, vascular invasion, extrahepatic sites, procedures and responses, regimens, goals of care, ascites, encephalopathy, remaining drug-safety facts) |
-//! | `extension["hcc-pathways.policy"]` | optional: a policy document; otherwise the service's policy |
-//!
-//! CDS Hooks reserves `extension` for exactly this: data a service needs that no hook defines.
-//! The facts from `prefetch` are merged into the partial case (a fact given in both must agree)
-//! and the result is read by [`hcc_pathways::Case::from_json`] with all its checks.
-//!
-//! ## The card
-//!
-//! - `summary`: the pathway, under 140 characters;
-//! - `indicator`: `warning` when at least one caution applies, else `info`;
-//! - `source`: `label` naming the deciding rule's first guideline source, `url` its DOI link when
-//!   the reference has one, `topic` the pathway (system `urn:hcc-pathways:pathway`);
-//! - `detail` (GitHub-flavoured Markdown): the pathway, why, the options in order, the cautions,
-//!   the considerations, the sources with their full references, and the MDT statement.
-//!
-//! ## Errors
-//!
-//! As for `POST /recommend`: problem details, 422 with `field` and `reason`. For a fact of the
-//! case, `field` is the FHIR element it came from (`prefetch.bilirubin.entry[0].resource`) or
-//! its place in the partial case (`extension.hcc-pathways.case.recurrence.intrahepatic`).
+#![doc = include_str!("../docs/cds-hooks.md")]
 
 use std::fmt::Write as _;
 use std::sync::Arc;
