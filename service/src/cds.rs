@@ -127,8 +127,21 @@ async fn hook_inner(state: &AppState, headers: &HeaderMap, body: Body) -> Result
     let case = Case::from_json(&merged.case.to_string())
         .map_err(|e| case_problem(&e, &merged, &case_path))?;
     let rec = hcc_pathways::recommend_with(&case, policy).map_err(|e| {
-        if e.field().is_some_and(|f| f.starts_with("policy")) {
-            Problem::from_library(&e, &policy_path)
+        // `recommend_with` names policy fields `policy.…`: re-root them at the extension.
+        let custom_policy = !matches!(
+            extension.and_then(|e| e.get(POLICY_EXTENSION)),
+            None | Some(Value::Null)
+        );
+        if let Some(rest) = e.field().and_then(|f| f.strip_prefix("policy")) {
+            if !custom_policy {
+                return crate::configured_policy_problem(&e);
+            }
+            let mut problem = Problem::from_library(&e, "");
+            problem.field = Some(clean(
+                &format!("{policy_path}{rest}"),
+                crate::problem::MAX_FIELD,
+            ));
+            problem
         } else {
             case_problem(&e, &merged, &case_path)
         }

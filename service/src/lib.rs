@@ -190,17 +190,33 @@ async fn recommend_inner(
         }
         _ => &state.policy,
     };
-    let rec = hcc_pathways::recommend_with(&case, policy).map_err(|e| recommend_problem(&e))?;
+    let from_request = request.policy.is_some_and(|raw| raw.get() != "null");
+    let rec = hcc_pathways::recommend_with(&case, policy)
+        .map_err(|e| recommend_problem(&e, from_request))?;
     serde_json::to_vec(&rec).map_err(|e| Problem::internal(&e.to_string()))
 }
 
 /// A problem for an error of `recommend_with`: its field paths are relative to the case, except
-/// policy fields, which it already names `policy.…`.
-pub(crate) fn recommend_problem(err: &hcc_pathways::Error) -> Problem {
+/// policy fields, which it already names `policy.…`. A policy error when the request gave no
+/// policy is the service's own configuration at fault: 500, not the client's 422.
+pub(crate) fn recommend_problem(err: &hcc_pathways::Error, policy_from_request: bool) -> Problem {
     match err.field() {
-        Some(f) if f == "policy" || f.starts_with("policy.") => Problem::from_library(err, ""),
+        Some(f) if f == "policy" || f.starts_with("policy.") => {
+            if policy_from_request {
+                Problem::from_library(err, "")
+            } else {
+                configured_policy_problem(err)
+            }
+        }
         _ => Problem::from_library(err, "case"),
     }
+}
+
+/// 500: the policy the service was configured with is invalid.
+pub(crate) fn configured_policy_problem(err: &hcc_pathways::Error) -> Problem {
+    Problem::internal(&format!(
+        "the service's configured policy is invalid: {err}"
+    ))
 }
 
 /// Reads a request body of media type `application/json` of at most `limit` bytes.
