@@ -40,12 +40,12 @@ pub fn view(rec: &Recommendation) -> View {
     View {
         pathway_id: rec.pathway.to_string(),
         pathway_label: rec.pathway.label().to_owned(),
-        reason: rec.reason.to_string(),
+        reason: rec.full_reason(),
         options: rec
             .options
             .iter()
             .map(|o| OptionView {
-                name: o.name.to_string(),
+                name: o.name().to_string(),
                 detail: o.detail.to_string(),
             })
             .collect(),
@@ -58,7 +58,7 @@ pub fn view(rec: &Recommendation) -> View {
         sources: rec
             .sources
             .iter()
-            .map(|s| (s.key.to_string(), s.reference.to_string()))
+            .map(|s| (s.key().to_string(), s.citation().to_string()))
             .collect(),
         mdt_statement: rec.mdt_statement.to_string(),
     }

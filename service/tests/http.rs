@@ -529,21 +529,17 @@ fn assert_card(response: &Value, full_case: &str, context: &str) {
     let first = lib.sources.first().expect("a source");
     let source_label = card["source"]["label"].as_str().expect("label");
     assert!(
-        source_label.contains(first.key.as_ref()),
+        source_label.contains(first.key()),
         "{context}: {source_label}"
     );
     let detail = card["detail"].as_str().expect("detail");
     assert!(
-        detail.contains(first.reference.as_ref()),
+        detail.contains(first.citation()),
         "{context}: the reference"
     );
     assert!(detail.contains(lib.reason.as_ref()), "{context}: the why");
     for o in &lib.options {
-        assert!(
-            detail.contains(o.name.as_ref()),
-            "{context}: option {}",
-            o.name
-        );
+        assert!(detail.contains(o.name()), "{context}: option {}", o.name());
     }
     for c in &lib.cautions {
         assert!(
