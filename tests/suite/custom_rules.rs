@@ -5,10 +5,10 @@
 #[path = "../../examples/custom_rules.rs"]
 mod variant;
 
-use variant::{check_variant, compare_case, variant_rule_set};
 use hcc_pathways::engine::RuleSet;
 use hcc_pathways::grid::Grid;
 use hcc_pathways::Policy;
+use variant::{check_variant, compare_case, variant_rule_set};
 
 /// The boundary grid, thinned so the check runs in well under a second in debug builds (the
 /// example itself uses the full grid).
