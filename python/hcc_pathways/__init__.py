@@ -39,10 +39,12 @@ Versions: ``__version__`` (this package), ``CRATE_VERSION`` (the Rust library),
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from . import _native
@@ -168,6 +170,15 @@ def _policy_text(policy: Any) -> str | None:
     return None if policy is None else _text(policy, InvalidPolicy)
 
 
+class _RowError:
+    """A row that the DataFrame reader already rejected (distinct from any user object)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: InvalidCase) -> None:
+        self.error = error
+
+
 def _case_texts(cases: Iterable[Any]) -> list[Any]:
     """Each case as JSON text, or its :class:`InvalidCase` when it cannot be written as JSON
     (the native batch passes such an item through as that row's result)."""
@@ -176,6 +187,9 @@ def _case_texts(cases: Iterable[Any]) -> list[Any]:
     for case in cases:
         if type(case) is str:
             append(case)
+            continue
+        if type(case) is _RowError:
+            append(case.error)
             continue
         try:
             append(_text(case, InvalidCase))
@@ -246,10 +260,24 @@ def _frame_cases(df: Any) -> list[Any]:
                         raise InvalidCase(_message(path, reason), path, reason)
                 target[parts[-1]] = value
         except InvalidCase as e:
-            cases.append(e)
+            cases.append(_RowError(e))
             continue
         cases.append(case)
     return cases
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pauses the cyclic garbage collector while a batch builds its results: the many small
+    dicts and lists it allocates would otherwise trigger collections that cost as much as the
+    work (the results hold no reference cycles, so nothing is left for the collector)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _batch_input(cases: Any) -> tuple[list[Any], Any, str | None]:
@@ -356,8 +384,9 @@ def classify_many(cases: Any, policy: Any = None) -> Any:
         :class:`InternalError`) instance for that case if it was rejected -- test with
         ``isinstance(r, Exception)``. One bad case never stops the batch.
         For a Series: a ``Series`` of those same elements, on the input's index.
-        For a DataFrame: a ``DataFrame`` on the input's index with columns ``pathway``,
-        ``rule`` (``None`` where rejected) and ``error`` (``None``, or the exception).
+        For a DataFrame: a ``DataFrame`` on the input's index with columns ``pathway`` and
+        ``rule`` (missing where the case was rejected) and ``error`` (``None``, or the
+        exception).
 
     Raises:
         InvalidPolicy: the policy was rejected (no case is run).
@@ -367,10 +396,12 @@ def classify_many(cases: Any, policy: Any = None) -> Any:
     >>> lines = open("examples/cohort/synthetic_cohort.jsonl").read().splitlines()[:3]
     >>> results = hcc_pathways.classify_many(lines + ['{"not": "a case"}'])
     >>> [r["pathway"] if isinstance(r, dict) else type(r).__name__ for r in results]
-    ['palliative_care', 'repeat_intervention', 'repeat_intervention', 'InvalidCase']
+    ['palliative_care', 'systemic_therapy', 'palliative_care', 'InvalidCase']
     """
-    texts, index, kind = _batch_input(cases)
-    results = _native.classify_many(texts, _policy_text(policy))
+    policy_text = _policy_text(policy)
+    with _gc_paused():
+        texts, index, kind = _batch_input(cases)
+        results = _native.classify_many(texts, policy_text)
     if kind is None:
         return results
     pd = sys.modules["pandas"]
@@ -406,10 +437,12 @@ def recommend_many(cases: Any, policy: Any = None) -> Any:
     >>> import hcc_pathways
     >>> lines = open("examples/cohort/synthetic_cohort.jsonl").read().splitlines()[:2]
     >>> [r["pathway"] for r in hcc_pathways.recommend_many(lines)]
-    ['palliative_care', 'repeat_intervention']
+    ['palliative_care', 'systemic_therapy']
     """
-    texts, index, kind = _batch_input(cases)
-    results = _native.recommend_many(texts, _policy_text(policy))
+    policy_text = _policy_text(policy)
+    with _gc_paused():
+        texts, index, kind = _batch_input(cases)
+        results = _native.recommend_many(texts, policy_text)
     if kind is None:
         return results
     pd = sys.modules["pandas"]
