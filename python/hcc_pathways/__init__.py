@@ -45,10 +45,13 @@ import json
 import math
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _native
 from ._errors import InternalError, InvalidCase, InvalidInput, InvalidPolicy
+
+if TYPE_CHECKING:  # pandas is optional; it is imported only when given a DataFrame
+    import pandas
 
 __all__ = [
     "recommend",
@@ -300,7 +303,9 @@ def _batch_input(cases: Any) -> tuple[list[Any], Any, str | None]:
 # --- the API ----------------------------------------------------------------------------------
 
 
-def recommend(case: Any, policy: Any = None) -> dict[str, Any]:
+def recommend(
+    case: Mapping[str, Any] | str | bytes, policy: Mapping[str, Any] | str | bytes | None = None
+) -> dict[str, Any]:
     """Recommends a treatment pathway for one case.
 
     Args:
@@ -331,7 +336,9 @@ def recommend(case: Any, policy: Any = None) -> dict[str, Any]:
     return json.loads(_native.recommend_json(_text(case, InvalidCase), _policy_text(policy)))
 
 
-def recommend_json(case: Any, policy: Any = None) -> str:
+def recommend_json(
+    case: Mapping[str, Any] | str | bytes, policy: Mapping[str, Any] | str | bytes | None = None
+) -> str:
     """As :func:`recommend`, but returns the library's JSON text unchanged (pretty-printed),
     byte for byte what the Rust ``Recommendation::to_json`` writes: for files and services.
 
@@ -343,7 +350,9 @@ def recommend_json(case: Any, policy: Any = None) -> str:
     return _native.recommend_json(_text(case, InvalidCase), _policy_text(policy))
 
 
-def classify(case: Any, policy: Any = None) -> dict[str, str]:
+def classify(
+    case: Mapping[str, Any] | str | bytes, policy: Mapping[str, Any] | str | bytes | None = None
+) -> dict[str, str]:
     """The pathway and the deciding rule for one case, without the explanation (fast).
 
     Arguments, errors and the pathway are as in :func:`recommend`; the result is
@@ -360,7 +369,10 @@ def classify(case: Any, policy: Any = None) -> dict[str, str]:
     return {"pathway": pathway, "rule": rule}
 
 
-def classify_many(cases: Any, policy: Any = None) -> Any:
+def classify_many(
+    cases: Iterable[Any] | pandas.DataFrame | pandas.Series,
+    policy: Mapping[str, Any] | str | bytes | None = None,
+) -> list[Any] | pandas.DataFrame | pandas.Series:
     """Classifies many cases under one policy; the rules run in Rust without the GIL.
 
     Args:
@@ -418,7 +430,10 @@ def classify_many(cases: Any, policy: Any = None) -> Any:
     )
 
 
-def recommend_many(cases: Any, policy: Any = None) -> Any:
+def recommend_many(
+    cases: Iterable[Any] | pandas.DataFrame | pandas.Series,
+    policy: Mapping[str, Any] | str | bytes | None = None,
+) -> list[Any] | pandas.Series:
     """Recommends for many cases under one policy; the rules run in Rust without the GIL.
 
     ``cases`` and ``policy`` are as in :func:`classify_many`.
