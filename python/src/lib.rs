@@ -62,8 +62,11 @@ impl Failure {
             None => (Kind::Internal, None),
             Some(field) => match field.strip_prefix("policy") {
                 Some("") => (Kind::Policy, Some(String::new())),
-                Some(rest) if rest.starts_with('.') => (Kind::Policy, Some(rest[1..].to_owned())),
-                _ => (kind, Some(field.to_owned())),
+                Some(rest) => match rest.strip_prefix('.') {
+                    Some(inner) => (Kind::Policy, Some(inner.to_owned())),
+                    None => (kind, Some(field.to_owned())),
+                },
+                None => (kind, Some(field.to_owned())),
             },
         };
         Failure {
