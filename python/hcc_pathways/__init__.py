@@ -236,11 +236,15 @@ def _cell(value: Any, pd: Any) -> tuple[bool, Any]:
     return True, value
 
 
+def _missing_case() -> InvalidCase:
+    return InvalidCase(_message("", "is missing (an empty cell)"), "", "is missing (an empty cell)")
+
+
 def _frame_cases(df: Any) -> list[Any]:
     """The cases of a DataFrame, one per row (see :func:`classify_many`)."""
     pd = sys.modules["pandas"]
     if "case" in df.columns:
-        return list(df["case"])
+        return [_RowError(_missing_case()) if not _cell(v, pd)[0] else v for v in df["case"]]
     columns = []
     for name in df.columns:
         if not isinstance(name, str):

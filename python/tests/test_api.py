@@ -21,7 +21,10 @@ SEMVER = re.compile(r"^\d+\.\d+\.\d+([-+].+)?$")
 
 def test_versions():
     manifest = tomllib.loads((REPO / "Cargo.toml").read_text())
-    assert hcc_pathways.CRATE_VERSION == manifest["package"]["version"]
+    version = manifest["package"]["version"]
+    if isinstance(version, dict):  # version.workspace = true
+        version = manifest["workspace"]["package"]["version"]
+    assert hcc_pathways.CRATE_VERSION == version
     bindings = tomllib.loads((REPO / "python/Cargo.toml").read_text())
     assert hcc_pathways.__version__ == bindings["package"]["version"]
     for v in (hcc_pathways.__version__, hcc_pathways.CRATE_VERSION,

@@ -69,6 +69,14 @@ def test_invalid_rows_in_a_frame(cohort_lines, expected):
     assert out.loc["d", "error"].path == "performance_status.ecog"
 
 
+def test_empty_case_cells_are_row_errors(cohort_lines, expected):
+    df = pd.DataFrame({"case": [cohort_lines[0], None, float("nan"), cohort_lines[1]]})
+    out = hcc_pathways.classify_many(df)
+    assert out["rule"].tolist()[::3] == [expected[0]["rule"], expected[1]["rule"]]
+    for i in (1, 2):
+        assert out.loc[i, "error"].path == "" and "missing" in out.loc[i, "error"].reason
+
+
 def test_conflicting_columns_are_a_row_error():
     df = pd.DataFrame({"performance_status": [1], "performance_status.ecog": [0]})
     out = hcc_pathways.classify_many(df)
