@@ -229,3 +229,48 @@ def test_numpy_scalars_are_accepted(valid_case):
     case = modified(case, "recurrence.intrahepatic.largest_diameter_mm", np.int64(18))
     case = modified(case, "liver_function.bilirubin.value", np.float64(0.8))
     assert hcc_pathways.recommend(case) == hcc_pathways.recommend(valid_case)
+
+
+def test_random_mutations_never_escape(cohort_lines):
+    """2,000 seeded mutations of cohort cases (a random field replaced by a random value, or
+    removed): each is answered or rejected with InvalidCase, alone and in a batch, and nothing
+    else is raised."""
+    import random
+
+    rng = random.Random(2026)
+    junk = [None, True, -1, 0, 2**63, -(2**70), 1e308, -0.0, math.nan, -math.inf, "", "x" * 10_000,
+            "\u0000", "tace", [], [None], {}, {"value": 1}, {"value": math.nan, "unit": "mg_dl"},
+            [[[[]]]], object(), b"bytes", (1, 2)]
+
+    def leaves(obj, prefix=()):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                yield prefix + (k,)
+                yield from leaves(v, prefix + (k,))
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                yield prefix + (i,)
+                yield from leaves(v, prefix + (i,))
+
+    cases = []
+    for _ in range(2000):
+        case = json.loads(rng.choice(cohort_lines))
+        path = rng.choice(list(leaves(case)))
+        target = case
+        for key in path[:-1]:
+            target = target[key]
+        if rng.random() < 0.2 and isinstance(target, dict):
+            del target[path[-1]]
+        else:
+            target[path[-1]] = rng.choice(junk)
+        cases.append(case)
+    singles = []
+    for case in cases:
+        try:
+            singles.append(hcc_pathways.classify(case))
+        except InvalidCase as e:
+            assert isinstance(e.path, str) and e.reason
+            singles.append(e)
+    assert hcc_pathways.classify_many(cases) == singles
+    answered = sum(isinstance(r, dict) for r in singles)
+    assert 0 < answered < len(cases)  # both outcomes occur, or the test proves little
