@@ -202,6 +202,9 @@ pub use outcomes::{Pathway, PathwayRule};
 pub use policy::Policy;
 pub use recommendation::Recommendation;
 
+/// The version of this crate, as every recommendation states it (`crate_version`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// The pathway a case falls in and the rule that decided it, without explanation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Classification {

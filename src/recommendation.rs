@@ -647,7 +647,7 @@ impl Recommendation {
 
         Recommendation {
             schema_version: Cow::Borrowed(SCHEMA_VERSION),
-            crate_version: Cow::Borrowed(env!("CARGO_PKG_VERSION")),
+            crate_version: Cow::Borrowed(crate::VERSION),
             rule_set: RuleSetInfo {
                 id: Cow::Borrowed(t.pathway.set.id()),
                 version: Cow::Borrowed(CLINICAL_VERSION),

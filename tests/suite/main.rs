@@ -24,3 +24,4 @@ mod properties;
 mod roundtrip;
 #[cfg(feature = "schemars")]
 mod schema;
+mod texts;
