@@ -173,6 +173,8 @@ pub mod rules;
 pub mod schema;
 pub mod scores;
 pub mod sources;
+#[cfg(feature = "json")]
+pub mod stream;
 pub mod table;
 mod validate;
 

@@ -16,6 +16,8 @@ mod custom_rules;
 mod decision_table;
 mod grid;
 #[cfg(feature = "json")]
+mod hardening;
+#[cfg(feature = "json")]
 mod json_robustness;
 mod options;
 mod pathways;
