@@ -14,6 +14,8 @@ mod check;
 mod cohort;
 mod custom_rules;
 mod decision_table;
+#[cfg(feature = "schemars")]
+mod differential;
 mod grid;
 #[cfg(feature = "json")]
 mod hardening;

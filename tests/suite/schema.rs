@@ -33,8 +33,8 @@ fn validator(doc: Document) -> Validator {
         .unwrap_or_else(|e| panic!("the {doc} schema does not compile: {e}"))
 }
 
-static CASE: LazyLock<Validator> = LazyLock::new(|| validator(Document::Case));
-static POLICY: LazyLock<Validator> = LazyLock::new(|| validator(Document::Policy));
+pub(crate) static CASE: LazyLock<Validator> = LazyLock::new(|| validator(Document::Case));
+pub(crate) static POLICY: LazyLock<Validator> = LazyLock::new(|| validator(Document::Policy));
 static RECOMMENDATION: LazyLock<Validator> = LazyLock::new(|| validator(Document::Recommendation));
 
 /// The validator's messages for a document, empty when it is valid.
