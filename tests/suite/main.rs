@@ -28,3 +28,5 @@ mod properties;
 mod roundtrip;
 #[cfg(feature = "schemars")]
 mod schema;
+#[cfg(feature = "json")]
+mod stream;
