@@ -235,8 +235,8 @@ pub fn recommend_with(case: &Case, policy: &Policy) -> Result<Recommendation, Er
 }
 
 /// Classifies a case into its pathway without building an explanation. Allocates nothing on
-/// success, but for the first call in a process, which builds the shared rule tables (kept for
-/// the life of the process): that is the only allocation `classify` ever makes.
+/// success, except that the first call in a process builds the shared rule tables (kept for the
+/// life of the process): that is the only allocation `classify` ever makes.
 ///
 /// # Errors
 /// As [`recommend_with`].
