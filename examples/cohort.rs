@@ -49,8 +49,8 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
 
-    let alternative = match std::fs::read_to_string(policy_path) {
-        Ok(text) => match Policy::from_json(&text) {
+    let alternative = match std::fs::read(policy_path) {
+        Ok(bytes) => match Policy::from_json_bytes(&bytes) {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("error: invalid policy {policy_path}: {e}");

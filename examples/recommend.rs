@@ -11,7 +11,7 @@
 //!
 //! Exit status: 0 on success, 1 for an invalid case, 2 for a usage or I/O error.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use hcc_pathways::{recommend, Case};
@@ -33,33 +33,33 @@ fn main() -> ExitCode {
             }
         }
     }
-    let text = match path.as_deref() {
+    // Bytes, not a string: text that is not UTF-8 is an invalid case (exit 1), not an I/O error.
+    let bytes = match path.as_deref() {
         None | Some("-") => {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map(|_| s)
+            let mut b = Vec::new();
+            std::io::stdin().read_to_end(&mut b).map(|_| b)
         }
-        Some(p) => std::fs::read_to_string(p),
+        Some(p) => std::fs::read(p),
     };
-    let text = match text {
-        Ok(t) => t,
+    let bytes = match bytes {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("error: cannot read the case: {e}");
             return ExitCode::from(2);
         }
     };
-    let result = Case::from_json(&text).and_then(|case| recommend(&case));
-    match result {
-        Ok(rec) if json_out => {
-            println!("{}", rec.to_json_pretty());
-            ExitCode::SUCCESS
-        }
-        Ok(rec) => {
-            println!("{rec}");
-            ExitCode::SUCCESS
-        }
+    let result = Case::from_json_bytes(&bytes).and_then(|case| recommend(&case));
+    let text = match result {
+        Ok(rec) if json_out => rec.to_json_pretty(),
+        Ok(rec) => rec.to_string(),
         Err(e) => {
             eprintln!("error: invalid case: {e}");
-            ExitCode::from(1)
+            return ExitCode::from(1);
         }
+    };
+    // `writeln!`, not `println!`: a closed pipe (`| head`) is an I/O error, not a panic.
+    match writeln!(std::io::stdout(), "{text}") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
     }
 }

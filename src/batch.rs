@@ -35,16 +35,23 @@ pub fn classify_all(cases: &[Case], policy: &Policy) -> Vec<Result<Classificatio
     match policy.validate() {
         Ok(()) => cases
             .iter()
-            .map(|case| {
-                crate::evaluate::assess(case, policy, &mut crate::evaluate::Memo::silent())
-                    .map(|a| crate::classification(&a))
-            })
+            .map(|case| classify_under_valid_policy(case, policy))
             .collect(),
         Err(e) => {
             let e = e.within("policy");
             cases.iter().map(|_| Err(e.clone())).collect()
         }
     }
+}
+
+/// [`classify`](crate::classify) for a policy the caller has validated (batches and streams
+/// check it once).
+pub(crate) fn classify_under_valid_policy(
+    case: &Case,
+    policy: &Policy,
+) -> Result<Classification, Error> {
+    crate::evaluate::assess(case, policy, &mut crate::evaluate::Memo::silent())
+        .map(|a| crate::classification(&a))
 }
 
 /// Recommends for every case under one policy: element `i` is

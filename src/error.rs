@@ -43,15 +43,27 @@ pub enum Reason {
         /// What was wrong.
         detail: Cow<'static, str>,
     },
-    /// The document is not well-formed JSON.
+    /// The document is not well-formed JSON (or not UTF-8).
     Syntax {
         /// What the parser said.
         detail: Cow<'static, str>,
     },
+    /// A key appears more than once in the same object; the error's field names the key.
+    Duplicate,
 }
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Details may quote input (an unknown name, a wrong value): whatever built the reason,
+        // what is printed is bounded and free of control characters.
+        let mut out = Clean::new(f, MESSAGE_LIMIT);
+        self.write_to(&mut out)?;
+        out.finish()
+    }
+}
+
+impl Reason {
+    fn write_to(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self {
             Reason::NotFinite => f.write_str("must be a finite number"),
             Reason::OutOfRange { expected, found } => {
@@ -64,11 +76,35 @@ impl fmt::Display for Reason {
             Reason::UnknownField { name } => write!(f, "has unknown field `{name}`"),
             Reason::InvalidValue { detail } => write!(f, "is invalid: {detail}"),
             Reason::Syntax { detail } => write!(f, "is not valid JSON: {detail}"),
+            Reason::Duplicate => f.write_str("is given more than once"),
         }
     }
 }
 
 /// The single error type of this crate.
+///
+/// # Field paths
+///
+/// Every [`Error::Invalid`] names the field at fault as a JSON path from the root of the
+/// document the function reads: keys joined by `.`, array indices as `[i]`
+/// (`history.systemic_regimens[0].regimen`), the empty path for the document itself. A function
+/// that takes a case and a policy names the policy's fields under `policy.`:
+///
+/// | entry point | a case field | a policy field |
+/// |---|---|---|
+/// | [`Case::from_json`](crate::Case::from_json), [`Case::validate`](crate::Case::validate), the [`quantity`](crate::quantity) constructors | `performance_status.ecog` | — |
+/// | [`Policy::from_json`](crate::Policy::from_json), [`Policy::validate`](crate::Policy::validate) | — | `terminal_min_ecog` |
+/// | [`recommend`](crate::recommend), [`recommend_with`](crate::recommend_with), [`classify`](crate::classify), [`classify_all`](crate::classify_all), [`recommend_all`](crate::recommend_all), the streams of [`stream`](crate::stream) | `performance_status.ecog` | `policy.terminal_min_ecog` |
+///
+/// A lab value is named as a whole (`liver_function.bilirubin`): its bounds depend on its unit.
+/// A key that is unknown or given twice is named itself (`recurrence.intrahepatic.size`).
+///
+/// # What a message quotes
+///
+/// A key or value quoted from the input is cut after [`ECHO_LIMIT`] characters (the rest is
+/// counted, not printed), backslashes are doubled, and control characters and invisible
+/// formatting characters are escaped as `\u{1b}`, in the path as in the reason: printing an
+/// error cannot move a terminal's cursor, forge a log line or print megabytes.
 ///
 /// ```
 /// use hcc_pathways::{Case, Error, Reason};
@@ -114,6 +150,16 @@ impl Error {
         }
     }
 
+    /// The same error about another field (used where a value's constructor cannot know which
+    /// of several fields it fills).
+    #[must_use]
+    pub(crate) fn at(self, field: &'static str) -> Self {
+        match self {
+            Error::Invalid { reason, .. } => Error::invalid(field, reason),
+            e => e,
+        }
+    }
+
     /// Prefixes the field path with `parent.` (used when a value is checked inside a larger
     /// document).
     #[must_use]
@@ -136,8 +182,117 @@ fn subject(field: &str) -> String {
     if field.is_empty() {
         "the document".to_owned()
     } else {
-        format!("`{field}`")
+        format!("`{}`", clean(field, FIELD_LIMIT))
     }
+}
+
+/// The most characters of an offending key or value that an error message quotes.
+pub const ECHO_LIMIT: usize = 64;
+/// The most characters of a field path an error message prints.
+const FIELD_LIMIT: usize = 256;
+/// The most characters of a reason an error message prints.
+const MESSAGE_LIMIT: usize = 512;
+
+/// Whether a character is escaped when printed: control characters (C0, DEL, C1) and the
+/// invisible ones that reorder or hide text (bidirectional controls, zero-width characters,
+/// line and paragraph separators, the byte-order mark).
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
+
+/// A writer that escapes unsafe characters as `\u{1b}` and stops after `limit` characters
+/// (marking the cut with `…`). It never fails on its own, so `Display` stays infallible.
+struct Clean<W> {
+    out: W,
+    left: usize,
+    cut: bool,
+}
+
+impl<W: fmt::Write> Clean<W> {
+    fn new(out: W, limit: usize) -> Self {
+        Clean {
+            out,
+            left: limit,
+            cut: false,
+        }
+    }
+
+    fn finish(mut self) -> fmt::Result {
+        if self.cut {
+            self.out.write_char('…')?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: fmt::Write> fmt::Write for Clean<W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            if self.left == 0 {
+                self.cut = true;
+                return Ok(());
+            }
+            self.left -= 1;
+            if is_unsafe(c) {
+                write!(self.out, "\\u{{{:x}}}", u32::from(c))?;
+            } else {
+                self.out.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `text` with unsafe characters escaped, cut after `limit` characters.
+fn clean(text: &str, limit: usize) -> String {
+    let mut s = String::new();
+    let mut w = Clean::new(&mut s, limit);
+    // Writing to a String cannot fail.
+    let _ = fmt::Write::write_str(&mut w, text);
+    let _ = w.finish();
+    s
+}
+
+/// A message formatted through [`Clean`]: bounded while it is written, so a huge `Display`
+/// never becomes a huge string.
+#[cfg(feature = "json")]
+pub(crate) fn clean_message(msg: &dyn fmt::Display) -> String {
+    use fmt::Write as _;
+    let mut s = String::new();
+    let mut w = Clean::new(&mut s, MESSAGE_LIMIT);
+    // Writing to a String cannot fail, and `Clean` never fails on its own.
+    let _ = write!(w, "{msg}");
+    let _ = w.finish();
+    s
+}
+
+/// Renders a key or value taken from the input for an error message: at most
+/// [`ECHO_LIMIT`] characters, then `…` and the whole length in bytes; backslashes and unsafe
+/// characters escaped (`\\`, `\u{1b}`), so the text cannot move the cursor, forge a log
+/// line or be mistaken for an escape.
+#[cfg(feature = "json")]
+pub(crate) fn echo(text: &str) -> String {
+    let mut s = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == ECHO_LIMIT {
+            s.push_str(&format!("… ({} bytes in all)", text.len()));
+            break;
+        }
+        match c {
+            '\\' => s.push_str("\\\\"),
+            c if is_unsafe(c) => s.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => s.push(c),
+        }
+    }
+    s
 }
 
 /// Start of the message of an out-of-range value (kept in step with [`Reason`]'s `Display`).

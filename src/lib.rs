@@ -187,6 +187,8 @@ pub mod recommendation;
 pub mod schema;
 pub mod scores;
 pub mod sources;
+#[cfg(feature = "json")]
+pub mod stream;
 mod supportive;
 mod systemic;
 pub mod table;
@@ -266,7 +268,8 @@ pub(crate) fn recommend_valid_policy(
 }
 
 /// Classifies a case into its pathway without building an explanation. Allocates nothing on
-/// success (the shared rule tables are built on the first call of the process).
+/// success, except that the first call in a process builds the shared rule tables (kept for the
+/// life of the process): that is the only allocation `classify` ever makes.
 ///
 /// # Errors
 /// As [`recommend_with`].

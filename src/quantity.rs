@@ -173,6 +173,40 @@ int_quantity!(
     expected = "0 to 50"
 );
 
+const INSUFFICIENT_RESPONSES_FIELD: &str = "history.tace_insufficient_responses";
+const INTRAHEPATIC_PROGRESSIONS_FIELD: &str = "history.tace_intrahepatic_progressions";
+
+/// A `Count` fills two fields, so [`Count::new`] names their parent `history`;
+/// [`Count::insufficient_responses`] and [`Count::intrahepatic_progressions`] name the field
+/// itself.
+impl Count {
+    /// A count for `history.tace_insufficient_responses`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `history.tace_insufficient_responses` when the value is
+    /// outside 0 to 50.
+    ///
+    /// ```
+    /// use hcc_pathways::quantity::Count;
+    /// assert_eq!(Count::insufficient_responses(2)?.get(), 2);
+    /// let err = Count::insufficient_responses(51).unwrap_err();
+    /// assert_eq!(err.field(), Some("history.tace_insufficient_responses"));
+    /// # Ok::<(), hcc_pathways::Error>(())
+    /// ```
+    pub fn insufficient_responses(value: i64) -> Result<Self, Error> {
+        Self::new(value).map_err(|e| e.at(INSUFFICIENT_RESPONSES_FIELD))
+    }
+
+    /// A count for `history.tace_intrahepatic_progressions`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `history.tace_intrahepatic_progressions` when the value is
+    /// outside 0 to 50.
+    pub fn intrahepatic_progressions(value: i64) -> Result<Self, Error> {
+        Self::new(value).map_err(|e| e.at(INTRAHEPATIC_PROGRESSIONS_FIELD))
+    }
+}
+
 impl ChildPughScore {
     /// The class: A (5–6), B (7–9) or C (10–15).
     pub fn class(self) -> ChildPughClass {
@@ -329,8 +363,10 @@ pub struct Bilirubin {
     unit: BilirubinUnit,
 }
 
-const BILIRUBIN_FIELD: &str = "liver_function.bilirubin.value";
-const ALBUMIN_FIELD: &str = "liver_function.albumin.value";
+// A lab value's bounds depend on its unit, so errors name the `{"value", "unit"}` object as a
+// whole, in the constructors as in JSON.
+const BILIRUBIN_FIELD: &str = "liver_function.bilirubin";
+const ALBUMIN_FIELD: &str = "liver_function.albumin";
 
 impl Bilirubin {
     /// Bilirubin in mg/dL.

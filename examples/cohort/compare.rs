@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io::BufRead;
 
 use hcc_pathways::pathway::pathway_rules;
-use hcc_pathways::{classify_all, Case, Classification, Pathway, Policy};
+use hcc_pathways::{classify_all, stream, Case, Classification, Pathway, Policy};
 
 /// Cases are parsed line by line and classified in batches of this many.
 const BATCH: usize = 4096;
@@ -78,44 +78,25 @@ fn flush(
 /// # Errors
 /// Only an I/O error reading `reader`; bad lines are recorded in [`Comparison::skipped`].
 pub fn compare(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     default: &Policy,
     alternative: &Policy,
     mut progress: impl FnMut(u64),
 ) -> std::io::Result<Comparison> {
     let mut out = Comparison::default();
-    let mut buf = Vec::new();
-    let mut read = 0u64;
-    let mut line = 0usize;
     let mut batch: Vec<(usize, Case)> = Vec::with_capacity(BATCH);
-    loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        line += 1;
-        read += n as u64;
-        progress(read);
-        let text = match std::str::from_utf8(&buf) {
-            Ok(t) => t.trim(),
-            Err(e) => {
-                out.lines += 1;
-                out.skipped.push(Skipped {
-                    line,
-                    error: format!("the line is not valid UTF-8 ({e})"),
-                });
-                continue;
-            }
-        };
-        if text.is_empty() {
-            continue;
-        }
+    // One line at a time, each parsed and validated: bad lines (not UTF-8, not JSON, invalid)
+    // come back as errors naming their line.
+    let mut lines = stream::cases(reader);
+    while let Some(line) = lines.next() {
+        let line = line?;
+        progress(lines.bytes_read());
         out.lines += 1;
-        match Case::from_json(text) {
-            Ok(case) => batch.push((line, case)),
+        let number = usize::try_from(line.number).unwrap_or(usize::MAX);
+        match line.result {
+            Ok(case) => batch.push((number, case)),
             Err(e) => out.skipped.push(Skipped {
-                line,
+                line: number,
                 error: e.to_string(),
             }),
         }

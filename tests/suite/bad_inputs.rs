@@ -6,7 +6,7 @@ use hcc_pathways::{recommend_with, Case, Error, Policy, Reason};
 
 /// The kind of [`Reason`], without its details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     NotFinite,
     OutOfRange,
     Missing,
@@ -15,9 +15,10 @@ enum Kind {
     UnknownField,
     InvalidValue,
     Syntax,
+    Duplicate,
 }
 
-fn kind(r: &Reason) -> Kind {
+pub(crate) fn kind(r: &Reason) -> Kind {
     match r {
         Reason::NotFinite => Kind::NotFinite,
         Reason::OutOfRange { .. } => Kind::OutOfRange,
@@ -27,6 +28,7 @@ fn kind(r: &Reason) -> Kind {
         Reason::UnknownField { .. } => Kind::UnknownField,
         Reason::InvalidValue { .. } => Kind::InvalidValue,
         Reason::Syntax { .. } => Kind::Syntax,
+        Reason::Duplicate => Kind::Duplicate,
         other => panic!("a new reason needs a row here: {other:?}"),
     }
 }
@@ -73,8 +75,8 @@ fn no_nodules(extra: &[(&str, Option<Value>)]) -> String {
     edits(&changes)
 }
 
-#[test]
-fn bad_cases_name_the_variant_and_the_field() {
+/// The bad cases: (what, document, the reason's kind, the field the error names).
+pub(crate) fn bad_cases() -> Vec<(&'static str, String, Kind, &'static str)> {
     let big_history: Vec<Value> = (0..13).map(|_| json!({"regimen": "sorafenib"})).collect();
     let no_score_no_inr = edits(&[
         ("/liver_function/inr", None),
@@ -98,7 +100,7 @@ fn bad_cases_name_the_variant_and_the_field() {
         ("bilirubin unit unknown", set("/liver_function/bilirubin/unit", json!("mg")), Kind::InvalidValue, "liver_function.bilirubin.unit"),
         ("albumin above 70 g/L", set("/liver_function/albumin", json!({"value": 80.0, "unit": "g_l"})), Kind::OutOfRange, "liver_function.albumin"),
         ("INR as the string NaN", set("/liver_function/inr", json!("NaN")), Kind::InvalidValue, "liver_function.inr"),
-        ("INR too large for a float", base().to_string().replace("\"inr\":1.1", "\"inr\":1e400"), Kind::Syntax, "liver_function.inr"),
+        ("INR too large for a float", base().to_string().replace("\"inr\":1.1", "\"inr\":1e400"), Kind::NotFinite, "liver_function.inr"),
         ("goals of care unknown", set("/goals_of_care", json!("maybe")), Kind::InvalidValue, "goals_of_care"),
         ("1000 nodules", set("/recurrence/intrahepatic/nodules", json!(1000)), Kind::OutOfRange, "recurrence.intrahepatic.nodules"),
         ("diameter without nodules", no_nodules(&[("/recurrence/intrahepatic/largest_diameter_mm", Some(json!(12)))]), Kind::NotAllowed, "recurrence.intrahepatic.largest_diameter_mm"),
@@ -126,6 +128,12 @@ fn bad_cases_name_the_variant_and_the_field() {
         ("trailing text", format!("{} x", base()), Kind::Syntax, ""),
         ("an array, not an object", "[]".to_owned(), Kind::InvalidValue, ""),
     ];
+    table
+}
+
+#[test]
+fn bad_cases_name_the_variant_and_the_field() {
+    let table = bad_cases();
     assert!(table.len() >= 25);
     let mut failures = Vec::new();
     for (name, json, want_kind, want_field) in &table {
@@ -151,8 +159,8 @@ fn bad_cases_name_the_variant_and_the_field() {
     println!("{} bad cases checked", table.len());
 }
 
-#[test]
-fn bad_policies_name_the_variant_and_the_field() {
+/// The bad policies: (what, document, the reason's kind, the field the error names).
+pub(crate) fn bad_policies() -> Vec<(&'static str, &'static str, Kind, &'static str)> {
     #[rustfmt::skip]
     let table: Vec<(&str, &str, Kind, &str)> = vec![
         ("terminal ECOG 9", r#"{"terminal_min_ecog": 9}"#, Kind::OutOfRange, "terminal_min_ecog"),
@@ -162,7 +170,12 @@ fn bad_policies_name_the_variant_and_the_field() {
         ("negative threshold", r#"{"up_to_seven_limit": -70}"#, Kind::InvalidValue, "up_to_seven_limit"),
         ("flag as a number", r#"{"refractory_on_afp_rise": 1}"#, Kind::InvalidValue, "refractory_on_afp_rise"),
     ];
-    for (name, json, want_kind, want_field) in table {
+    table
+}
+
+#[test]
+fn bad_policies_name_the_variant_and_the_field() {
+    for (name, json, want_kind, want_field) in bad_policies() {
         match Policy::from_json(json) {
             Err(Error::Invalid { field, reason }) => {
                 assert_eq!(

@@ -14,7 +14,11 @@ mod check;
 mod cohort;
 mod custom_rules;
 mod decision_table;
+#[cfg(feature = "schemars")]
+mod differential;
 mod grid;
+#[cfg(feature = "json")]
+mod hardening;
 #[cfg(feature = "json")]
 mod json_robustness;
 mod options;
@@ -24,4 +28,6 @@ mod properties;
 mod roundtrip;
 #[cfg(feature = "schemars")]
 mod schema;
+#[cfg(feature = "json")]
+mod stream;
 mod texts;
