@@ -19,7 +19,7 @@ use crate::advice::considerations;
 use crate::advice::details::{self, Placement};
 use crate::assessment::{Assessment, Decisions, Eligibility};
 use crate::case::{Case, RegimenSet};
-use crate::engine::{Fact, HitPolicyError, Predicate, RuleSet, Trace};
+use crate::engine::{HitPolicyError, Predicate, RuleSet, Trace};
 use crate::error::Error;
 use crate::outcomes::{
     LineOfTherapy, Modality, OmissionReason, OptionSet, OrderEntry, Pathway, PathwayRule,
@@ -27,6 +27,7 @@ use crate::outcomes::{
 };
 use crate::pathway::pathway_rules;
 use crate::policy::Policy;
+use crate::sources::SourceSet;
 use crate::systemic::eligibility::{self, Omission};
 use crate::systemic::{lines, order, with_tace};
 use crate::text::Template;
@@ -46,6 +47,9 @@ pub(crate) struct Table<D: 'static> {
     pub texts: Vec<Template>,
     /// Per rule: the catalogue slots its condition reads.
     pub reads: Vec<u128>,
+    /// Per rule: its sources and those of every leaf it reads (what applying it adds to a
+    /// recommendation's references).
+    pub cites: Vec<SourceSet>,
 }
 
 impl<D> Table<D> {
@@ -69,7 +73,7 @@ impl<D> Table<D> {
             })
             .collect();
         let texts = set.rules().iter().map(|r| template(r.reason())).collect();
-        let reads = (0..set.rules().len())
+        let reads: Vec<u128> = (0..set.rules().len())
             .map(|i| {
                 let leaves = set.rule_leaves(i);
                 slots
@@ -78,12 +82,23 @@ impl<D> Table<D> {
                     .filter(|(l, _)| leaves & (1u64 << l) != 0)
                     .fold(0u128, |m, (_, s)| m | (1u128 << s))
             })
+            .collect::<Vec<u128>>();
+        let cites = set
+            .rules()
+            .iter()
+            .zip(&reads)
+            .map(|(r, read)| {
+                bit_indices128(*read).fold(SourceSet::of(r.sources()), |c, slot| {
+                    c.union(SourceSet::of(catalogue[slot].sources()))
+                })
+            })
             .collect();
         Table {
             set,
             slots,
             texts,
             reads,
+            cites,
         }
     }
 
@@ -121,6 +136,10 @@ pub(crate) struct Tables {
     pub descriptions: Vec<Template>,
     /// The named composites of the pathway rules, with their descriptions as templates.
     pub pathway_named: Vec<(&'static str, Template)>,
+    /// The sources of every leaf of the pathway rules (the explanation reports them all).
+    pub pathway_cites: SourceSet,
+    /// The default policy's digest.
+    pub default_digest: u64,
 }
 
 impl Tables {
@@ -151,7 +170,13 @@ impl Tables {
             .named()
             .map(|(id, d)| (id, template(d)))
             .collect();
+        let pathway_cites = bit_indices128(pathway.all_slots())
+            .fold(SourceSet::EMPTY, |c, slot| {
+                c.union(SourceSet::of(cat[slot].sources()))
+            });
         Tables {
+            default_digest: Policy::default().digest(),
+            pathway_cites,
             pathway,
             lines,
             order,
@@ -177,90 +202,104 @@ pub(crate) fn tables() -> &'static Tables {
     &TABLES
 }
 
-/// Facts recorded while leaves are evaluated for an explanation.
-pub(crate) struct Recorder {
-    /// Every fact, in evaluation order.
-    pub facts: Vec<Fact>,
-    /// Per catalogue slot: its facts' range in `facts`.
-    pub spans: [(u32, u32); MAX_CATALOGUE],
-}
-
-/// The leaf values of one case, each evaluated at most once, with their facts when recording.
+/// The leaf values of one case, each evaluated at most once.
 pub(crate) struct Memo {
-    known: u128,
-    value: u128,
-    recorder: Option<Box<Recorder>>,
+    /// Bit `s % 64` of word `s / 64`: slot `s` has been evaluated.
+    known: [u64; 2],
+    /// Likewise: slot `s` is true.
+    value: [u64; 2],
+    catalogue: &'static [Predicate<Assessment>],
 }
 
 impl Memo {
-    /// A cache that records nothing (classification: allocation-free).
+    /// An empty cache (allocation-free).
     pub(crate) fn silent() -> Memo {
         Memo {
-            known: 0,
-            value: 0,
-            recorder: None,
-        }
-    }
-
-    /// A cache that records every fact each leaf reads (recommendation).
-    pub(crate) fn recording() -> Memo {
-        Memo {
-            known: 0,
-            value: 0,
-            recorder: Some(Box::new(Recorder {
-                facts: Vec::with_capacity(96),
-                spans: [(0, 0); MAX_CATALOGUE],
-            })),
+            known: [0; 2],
+            value: [0; 2],
+            catalogue: &tables().catalogue,
         }
     }
 
     /// The value of catalogue slot `slot`, evaluating it on first use.
+    #[inline]
     fn leaf(&mut self, a: &Assessment, slot: u8) -> bool {
-        let bit = 1u128 << slot;
-        if self.known & bit != 0 {
-            return self.value & bit != 0;
+        let (w, bit) = (usize::from(slot >> 6) & 1, 1u64 << (slot & 63));
+        if self.known[w] & bit != 0 {
+            return self.value[w] & bit != 0;
         }
-        let p = &tables().catalogue[usize::from(slot)];
-        let value = match self.recorder.as_mut() {
-            None => p.evaluate(a, &mut Trace::silent()),
-            Some(rec) => {
-                let start = rec.facts.len();
-                let mut trace = Trace::recording_into(std::mem::take(&mut rec.facts));
-                let v = p.evaluate(a, &mut trace);
-                rec.facts = trace.into_facts();
-                rec.spans[usize::from(slot)] = (
-                    u32::try_from(start).unwrap_or(u32::MAX),
-                    u32::try_from(rec.facts.len()).unwrap_or(u32::MAX),
-                );
-                v
-            }
-        };
-        self.known |= bit;
+        let value = self.catalogue[usize::from(slot)].evaluate(a, &mut Trace::silent());
+        self.known[w] |= bit;
         if value {
-            self.value |= bit;
+            self.value[w] |= bit;
         }
         value
     }
 
-    /// The leaf mask of a table's rule set, from the cache.
-    pub(crate) fn mask<D>(&mut self, a: &Assessment, table: &Table<D>) -> u64 {
-        table.set.mask_with(|i, _| self.leaf(a, table.slots[i]))
+    /// The rules of a table's set that match, reading from the cache only the leaves its
+    /// conditions need.
+    ///
+    /// # Errors
+    /// The set's [`HitPolicyError`].
+    pub(crate) fn hits<D>(
+        &mut self,
+        a: &Assessment,
+        table: &Table<D>,
+    ) -> Result<u64, HitPolicyError> {
+        table.set.hits_with(|i| self.leaf(a, table.slots[i]))
     }
 
-    /// The cached value of a slot (false when it was never evaluated).
-    pub(crate) fn value(&self, slot: u8) -> bool {
-        self.value & (1u128 << slot) != 0
+    /// [`Memo::hits`] deciding only the rules in `among` (a COLLECT set).
+    ///
+    /// # Errors
+    /// The set's [`HitPolicyError`] among those rules.
+    pub(crate) fn hits_among<D>(
+        &mut self,
+        a: &Assessment,
+        table: &Table<D>,
+        among: u64,
+    ) -> Result<u64, HitPolicyError> {
+        table
+            .set
+            .hits_among(among, |i| self.leaf(a, table.slots[i]))
     }
+}
 
-    /// The values of the slots evaluated so far (bit per slot).
-    pub(crate) fn values(&self) -> u128 {
-        self.value
-    }
+/// The indices of the set bits of a mask, lowest first (with an exact length, so that
+/// collecting them allocates once).
+pub(crate) struct Bits<T>(T);
 
-    /// The recorder, when recording.
-    pub(crate) fn into_recorder(self) -> Option<Box<Recorder>> {
-        self.recorder
-    }
+macro_rules! bits_iterator {
+    ($t:ty) => {
+        impl Iterator for Bits<$t> {
+            type Item = usize;
+            fn next(&mut self) -> Option<usize> {
+                if self.0 == 0 {
+                    return None;
+                }
+                let i = self.0.trailing_zeros() as usize;
+                self.0 &= self.0 - 1;
+                Some(i)
+            }
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                let n = self.0.count_ones() as usize;
+                (n, Some(n))
+            }
+        }
+        impl ExactSizeIterator for Bits<$t> {}
+    };
+}
+bits_iterator!(u64);
+bits_iterator!(u128);
+
+/// The indices of the set bits of `set`, lowest first.
+pub(crate) fn bit_indices(set: u64) -> Bits<u64> {
+    Bits(set)
+}
+
+/// The indices of the set bits of `set`, lowest first.
+pub(crate) fn bit_indices128(set: u128) -> Bits<u128> {
+    Bits(set)
 }
 
 fn index_of(hits: u64) -> u8 {
@@ -294,19 +333,16 @@ pub(crate) fn assess(case: &Case, policy: &Policy, memo: &mut Memo) -> Result<As
         decisions: Decisions::PENDING,
     };
     // 1. The line of therapy.
-    let m = memo.mask(&a, &t.lines);
-    let i = index_of(t.lines.set.hits(m)?);
+    let i = index_of(memo.hits(&a, &t.lines)?);
     a.decisions.line = *t.lines.set.rules()[usize::from(i)].outcome();
     a.decisions.line_rule = i;
     // 2. The options of that line, in order.
-    let m = memo.mask(&a, &t.order);
-    let i = index_of(t.order.set.hits(m)?);
+    let i = index_of(memo.hits(&a, &t.order)?);
     let entries: &'static [OrderEntry] = t.order.set.rules()[usize::from(i)].outcome();
     a.decisions.order = entries;
     a.decisions.order_rule = i;
     // 3. Which of its regimens are eligible.
-    let m = memo.mask(&a, &t.omissions);
-    let hits = t.omissions.set.hits(m)?;
+    let hits = memo.hits(&a, &t.omissions)?;
     let candidates: RegimenSet = entries.iter().filter_map(OrderEntry::regimen).collect();
     let mut eligibility = Eligibility {
         candidates,
@@ -326,8 +362,7 @@ pub(crate) fn assess(case: &Case, policy: &Policy, memo: &mut Memo) -> Result<As
     eligibility.permitted = candidates.difference(left_out);
     a.decisions.eligibility = eligibility;
     // 4. The pathway.
-    let m = memo.mask(&a, &t.pathway);
-    let i = index_of(t.pathway.set.hits(m)?);
+    let i = index_of(memo.hits(&a, &t.pathway)?);
     a.decisions.pathway = PathwayRule::ALL[usize::from(i)];
     Ok(a)
 }
@@ -366,7 +401,7 @@ pub(crate) fn plan(a: &Assessment, memo: &mut Memo) -> Result<Plan, HitPolicyErr
     let mut supportive = None;
     match pathway {
         Pathway::RepeatIntervention => {
-            let i = index_of(t.procedures.set.hits(memo.mask(a, &t.procedures))?);
+            let i = index_of(memo.hits(a, &t.procedures)?);
             let m = *t.procedures.set.rules()[usize::from(i)].outcome();
             offered = offered.with(TreatmentId::Procedure(m));
             procedure = Some(i);
@@ -384,34 +419,32 @@ pub(crate) fn plan(a: &Assessment, memo: &mut Memo) -> Result<Plan, HitPolicyErr
             }
         }
         Pathway::PalliativeCare => {
-            let i = index_of(t.supportive.set.hits(memo.mask(a, &t.supportive))?);
+            let i = index_of(memo.hits(a, &t.supportive)?);
             offered = offered.with(*t.supportive.set.rules()[usize::from(i)].outcome());
             supportive = Some(i);
         }
     }
-    let with_tace = t.with_tace.set.hits(memo.mask(a, &t.with_tace))?;
+    let with_tace = memo.hits(a, &t.with_tace)?;
     for (k, r) in t.with_tace.set.rules().iter().enumerate() {
         if with_tace & (1u64 << k) != 0 {
             offered = offered.with(*r.outcome());
         }
     }
-    let matched = t.cautions.set.hits(memo.mask(a, &t.cautions))?;
-    let cautions = t
+    // Only the cautions that concern the case or an option offered are decided.
+    let concerned = t
         .cautions
         .set
         .rules()
         .iter()
         .enumerate()
-        .filter(|(k, r)| {
-            matched & (1u64 << k) != 0
-                && match r.outcome() {
-                    Concerns::Case => true,
-                    Concerns::Options(set) => !set.intersection(offered).is_empty(),
-                }
+        .filter(|(_, r)| match r.outcome() {
+            Concerns::Case => true,
+            Concerns::Options(set) => !set.intersection(offered).is_empty(),
         })
         .fold(0u64, |m, (k, _)| m | (1u64 << k));
-    let considerations = t.considerations.set.hits(memo.mask(a, &t.considerations))?;
-    let details = t.details.set.hits(memo.mask(a, &t.details))?;
+    let cautions = memo.hits_among(a, &t.cautions, concerned)?;
+    let considerations = memo.hits(a, &t.considerations)?;
+    let details = memo.hits(a, &t.details)?;
     let no_further_line = a.permitted_regimens().is_empty();
     Ok(Plan {
         procedure,
@@ -444,6 +477,7 @@ pub(crate) fn text<D>(table: &'static Table<D>, rule: usize, policy: &Policy) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::HitPolicy;
 
     fn slots_of(ids: &[&str]) -> Vec<&'static str> {
         let t = tables();
@@ -467,6 +501,59 @@ mod tests {
                 p.id()
             );
         }
+    }
+
+    /// Reading leaves on demand decides exactly what reading them all decides, for every rule
+    /// set the crate ships: every mask of a set of at most 16 leaves, a seeded sample beyond.
+    #[test]
+    fn on_demand_leaves_decide_as_the_full_mask() {
+        fn same<D>(table: &Table<D>) -> usize {
+            let n = table.set.leaves().len();
+            let masks: Vec<u64> = if n <= 16 {
+                (0..1u64 << n).collect()
+            } else {
+                let mut x = 0x9E37_79B9_7F4A_7C15u64;
+                (0..50_000)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        x & ((1u64 << n) - 1)
+                    })
+                    .collect()
+            };
+            for &mask in &masks {
+                let mut asked = 0u64;
+                let lazy = table.set.hits_with(|i| {
+                    assert_eq!(asked & (1 << i), 0, "leaf {i} asked twice");
+                    asked |= 1 << i;
+                    mask & (1 << i) != 0
+                });
+                let full = table.set.hits(mask);
+                assert_eq!(lazy, full, "{} mask {mask:#b}", table.set.id());
+                // Deciding a subset of the rules decides those rules alike.
+                let among = mask.rotate_left(7) ^ 0x5555_5555_5555_5555;
+                let some = table.set.hits_among(among, |i| mask & (1 << i) != 0);
+                match (table.set.hit_policy(), full) {
+                    (HitPolicy::Unique, full) => assert_eq!(some, full),
+                    (HitPolicy::Collect, Ok(all)) => assert_eq!(some, Ok(all & among)),
+                    (HitPolicy::Collect, Err(_)) => {}
+                }
+            }
+            masks.len()
+        }
+        let t = tables();
+        let checked = same(&t.pathway)
+            + same(&t.lines)
+            + same(&t.order)
+            + same(&t.omissions)
+            + same(&t.procedures)
+            + same(&t.supportive)
+            + same(&t.with_tace)
+            + same(&t.cautions)
+            + same(&t.considerations)
+            + same(&t.details);
+        assert!(checked > 100_000, "{checked}");
     }
 
     /// No rule set reads a decision of its own stage or a later one, so every value the cache

@@ -23,7 +23,8 @@
 //! assert_eq!(rec.rule, "R5");
 //! // Every source of the deciding rule, and what kept the other pathways out.
 //! assert!(rec.sources.iter().any(|s| s.key() == "BCLC-2022"));
-//! assert!(rec.why_not.iter().any(|u| u.rule == "R6" && u.predicate == "locally_treatable"));
+//! let why = rec.explanation.document();
+//! assert!(why.why_not.iter().any(|u| u.rule == "R6" && u.predicate == "locally_treatable"));
 //! println!("{rec}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -261,10 +262,10 @@ pub(crate) fn recommend_valid_policy(
     case: &Case,
     policy: &Policy,
 ) -> Result<Recommendation, Error> {
-    let mut memo = evaluate::Memo::recording();
+    let mut memo = evaluate::Memo::silent();
     let assessment = evaluate::assess(case, policy, &mut memo)?;
     let plan = evaluate::plan(&assessment, &mut memo)?;
-    Ok(Recommendation::build(&assessment, &plan, memo))
+    Ok(Recommendation::build(assessment, plan))
 }
 
 /// Classifies a case into its pathway without building an explanation. Allocates nothing on

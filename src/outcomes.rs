@@ -339,6 +339,18 @@ impl OptionSet {
         self.0 == 0
     }
 
+    /// How many options the set holds.
+    ///
+    /// ```
+    /// use hcc_pathways::outcomes::{OptionSet, TreatmentId};
+    /// let set = OptionSet::EMPTY.with(TreatmentId::BestSupportiveCare);
+    /// assert_eq!(set.len(), 1);
+    /// assert_eq!(OptionSet::EMPTY.len(), 0);
+    /// ```
+    pub const fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
     /// The options, in the order of [`TreatmentId::all`].
     pub fn iter(self) -> impl Iterator<Item = TreatmentId> {
         TreatmentId::all().filter(move |t| self.contains(*t))

@@ -8,11 +8,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::advice::cautions::Concerns;
 use crate::advice::details::Placement;
 use crate::assessment::Assessment;
 use crate::case::Regimen;
 use crate::engine::Fact;
-use crate::evaluate::{self, tables, Plan, Recorder};
+use crate::engine::Trace;
+use crate::evaluate::{self, bit_indices, bit_indices128, tables, Plan};
 use crate::outcomes::{
     Evidence, LineOfTherapy, OmissionReason, OptionSet, Pathway, PathwayRule, TreatmentId,
 };
@@ -290,19 +292,105 @@ pub struct RuleReport {
     pub reads: Vec<Cow<'static, str>>,
 }
 
-/// Why each rule matched: the predicates read by the pathway rules and by every rule that
-/// decided an option, an omission, a caution, a consideration or a reason detail, each once with
-/// its value and facts; and those rules.
+/// Why the recommendation says what it says, as data: every predicate read by the pathway rules
+/// and by every rule applied (an option, an omission, a caution, a consideration, a reason
+/// detail), each once with its value and facts; those rules; and what kept the rules of the
+/// other pathways from matching.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct Explanation {
+pub struct ExplanationDocument {
     /// Every predicate read, with its value and facts: the pathway rules' first (then their
     /// named composites), then the others.
     pub predicates: Vec<PredicateReport>,
     /// Every rule that matched and was applied, in pipeline order.
     pub rules: Vec<RuleReport>,
+    /// For each rule of the two other pathways, the conditions that kept it from matching.
+    pub why_not: Vec<Unmet>,
+}
+
+/// The explanation of a recommendation ([`ExplanationDocument`]).
+///
+/// A recommendation made by [`recommend`](crate::recommend) holds the decisions and writes the
+/// explanation out when it is read ([`Explanation::document`]), displayed or serialised: the
+/// facts are recorded then, from the same case, policy and decisions, so that deciding costs
+/// nothing for an explanation nobody reads. A recommendation read from JSON holds the document.
+///
+/// ```
+/// let json = std::fs::read_to_string("examples/cases/r6_beyond_up_to_seven.json")?;
+/// let rec = hcc_pathways::recommend(&hcc_pathways::Case::from_json(&json)?)?;
+/// let doc = rec.explanation.document();
+/// let up7 = doc.predicates.iter().find(|p| p.predicate == "up_to_seven").unwrap();
+/// assert_eq!(up7.facts[0].to_string(), "up_to_seven_sum = 90 > up_to_seven_limit = 70");
+/// assert!(doc.why_not.iter().any(|u| u.rule == "R5" && u.predicate == "locally_treatable"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Explanation {
+    repr: Repr,
+}
+
+#[derive(Clone)]
+enum Repr {
+    /// The decisions, explained on demand.
+    Evaluated(Box<(Assessment, Plan)>),
+    /// Read back from a document.
+    Stored(ExplanationDocument),
+}
+
+impl Explanation {
+    /// The explanation as data (written out now for a recommendation made by this process).
+    pub fn document(&self) -> Cow<'_, ExplanationDocument> {
+        match &self.repr {
+            Repr::Stored(doc) => Cow::Borrowed(doc),
+            Repr::Evaluated(e) => Cow::Owned(explain(&e.0, &e.1)),
+        }
+    }
+}
+
+impl From<ExplanationDocument> for Explanation {
+    fn from(doc: ExplanationDocument) -> Self {
+        Explanation {
+            repr: Repr::Stored(doc),
+        }
+    }
+}
+
+impl PartialEq for Explanation {
+    fn eq(&self, other: &Self) -> bool {
+        self.document() == other.document()
+    }
+}
+
+impl fmt::Debug for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.document(), f)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Explanation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.document().serialize(s)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Explanation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ExplanationDocument::deserialize(d).map(Explanation::from)
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Explanation {
+    fn schema_name() -> Cow<'static, str> {
+        ExplanationDocument::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        ExplanationDocument::json_schema(g)
+    }
 }
 
 /// A condition that kept a rule of another pathway from matching.
@@ -328,7 +416,7 @@ pub struct Unmet {
 /// let rec = hcc_pathways::recommend(&hcc_pathways::Case::from_json(&json)?)?;
 /// assert_eq!(rec.pathway, hcc_pathways::Pathway::SystemicTherapy);
 /// assert_eq!(rec.rule, "R3");
-/// assert!(rec.why_not.iter().all(|w| w.pathway != rec.pathway));
+/// assert!(rec.explanation.document().why_not.iter().all(|w| w.pathway != rec.pathway));
 /// assert_eq!(rec.options[0].id.wire_name(), "atezolizumab_bevacizumab");
 /// assert!(rec.considerations.iter().any(|c| c.id == "mdt_review"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -384,10 +472,9 @@ pub struct Recommendation {
     pub cautions: Vec<Caution>,
     /// What else to arrange or weigh (always includes MDT review).
     pub considerations: Vec<Consideration>,
-    /// Every predicate the deciding rules read, with its value and facts, and those rules.
+    /// Every predicate the deciding rules read, with its value and facts, the rules applied,
+    /// and why not the other pathways.
     pub explanation: Explanation,
-    /// For each rule of the two other pathways, the conditions that kept it from matching.
-    pub why_not: Vec<Unmet>,
     /// Scores derived from the case.
     pub scores: Scores,
     /// Every source cited above, once: key to full reference.
@@ -407,68 +494,143 @@ fn cite(sources: &'static [Source], refs: &mut SourceSet) -> Sources {
     Cow::Borrowed(sources)
 }
 
-fn bits(set: u64) -> impl Iterator<Item = usize> {
-    (0..64).filter(move |i| set & (1u64 << i) != 0)
+/// Calls `f` with every rule a recommendation applies, in pipeline order: the rule set's id, the
+/// rule's id, and the catalogue slots of the predicates it reads.
+fn visit_applied(
+    a: &Assessment,
+    plan: &Plan,
+    mut f: impl FnMut(&'static str, &'static str, u128, SourceSet),
+) {
+    let t = tables();
+    let mut one = |set: &'static str, id: &'static str, reads: u128, cites: SourceSet| {
+        f(set, id, reads, cites)
+    };
+    let rule = a.pathway_rule() as usize;
+    one(
+        t.pathway.set.id(),
+        t.pathway.set.rules()[rule].id(),
+        t.pathway.reads[rule],
+        t.pathway.cites[rule],
+    );
+    for k in bit_indices(plan.details) {
+        one(
+            t.details.set.id(),
+            t.details.set.rules()[k].id(),
+            t.details.reads[k],
+            t.details.cites[k],
+        );
+    }
+    if let Some(k) = plan.procedure.map(usize::from) {
+        one(
+            t.procedures.set.id(),
+            t.procedures.set.rules()[k].id(),
+            t.procedures.reads[k],
+            t.procedures.cites[k],
+        );
+    }
+    if plan.regimens_offered || plan.omissions_reported {
+        let (lr, or) = (
+            usize::from(a.decisions.line_rule),
+            usize::from(a.decisions.order_rule),
+        );
+        one(
+            t.lines.set.id(),
+            t.lines.set.rules()[lr].id(),
+            t.lines.reads[lr],
+            t.lines.cites[lr],
+        );
+        one(
+            t.order.set.id(),
+            t.order.set.rules()[or].id(),
+            t.order.reads[or],
+            t.order.cites[or],
+        );
+    }
+    if let Some(k) = plan.supportive.map(usize::from) {
+        one(
+            t.supportive.set.id(),
+            t.supportive.set.rules()[k].id(),
+            t.supportive.reads[k],
+            t.supportive.cites[k],
+        );
+    }
+    for k in bit_indices(plan.with_tace) {
+        one(
+            t.with_tace.set.id(),
+            t.with_tace.set.rules()[k].id(),
+            t.with_tace.reads[k],
+            t.with_tace.cites[k],
+        );
+    }
+    if plan.omissions_reported {
+        let e = a.eligibility();
+        for k in bit_indices(e.rules_matched) {
+            let r = &t.omissions.set.rules()[k];
+            if !e.omitted[r.outcome().reason as usize].is_empty() {
+                one(
+                    t.omissions.set.id(),
+                    r.id(),
+                    t.omissions.reads[k],
+                    t.omissions.cites[k],
+                );
+            }
+        }
+    }
+    for k in bit_indices(plan.cautions) {
+        one(
+            t.cautions.set.id(),
+            t.cautions.set.rules()[k].id(),
+            t.cautions.reads[k],
+            t.cautions.cites[k],
+        );
+    }
+    for k in bit_indices(plan.considerations) {
+        one(
+            t.considerations.set.id(),
+            t.considerations.set.rules()[k].id(),
+            t.considerations.reads[k],
+            t.considerations.cites[k],
+        );
+    }
 }
 
 impl Recommendation {
-    /// Builds the recommendation of an assessed case from its plan and the facts recorded.
-    pub(crate) fn build(a: &Assessment, plan: &Plan, memo: evaluate::Memo) -> Recommendation {
+    /// Builds the recommendation of an assessed case from its plan: the options, omissions and
+    /// advice now (texts borrowed from the shared tables under the default policy), the
+    /// explanation when it is read.
+    pub(crate) fn build(a: Assessment, plan: Plan) -> Recommendation {
         let t = tables();
-        let policy = a.policy();
+        let policy = *a.policy();
+        let policy = &policy;
         let mut refs = SourceSet::EMPTY;
         let rule = a.pathway_rule();
         let pathway_rule = &t.pathway.set.rules()[rule as usize];
-        let sources = cite(pathway_rule.sources(), &mut refs);
-        let mut applied: Vec<RuleReport> = Vec::with_capacity(16);
-        let mut read = t.pathway.all_slots();
-        let mut report = |set: &'static str, rule: &'static str, reads: u128, read: &mut u128| {
-            *read |= reads;
-            applied.push(RuleReport {
-                rule_set: Cow::Borrowed(set),
-                rule: Cow::Borrowed(rule),
-                reads: slot_ids(reads),
-            });
-        };
-        report(
-            t.pathway.set.id(),
-            pathway_rule.id(),
-            t.pathway.reads[rule as usize],
-            &mut read,
-        );
+        let sources = Cow::Borrowed(pathway_rule.sources());
 
         // The reason details.
-        let reason_details: Vec<ReasonDetail> = bits(plan.details)
+        let reason_details: Vec<ReasonDetail> = bit_indices(plan.details)
             .map(|k| {
                 let r = &t.details.set.rules()[k];
-                report(t.details.set.id(), r.id(), t.details.reads[k], &mut read);
                 ReasonDetail {
                     id: Cow::Borrowed(r.id()),
                     placement: *r.outcome(),
                     text: evaluate::text(&t.details, k, policy),
-                    sources: cite(r.sources(), &mut refs),
+                    sources: Cow::Borrowed(r.sources()),
                 }
             })
             .collect();
 
         // The options, in order.
-        let mut options = Vec::with_capacity(12);
-        if let Some(k) = plan.procedure {
-            let k = usize::from(k);
+        let mut options = Vec::with_capacity(plan.offered.len());
+        if let Some(k) = plan.procedure.map(usize::from) {
             let r = &t.procedures.set.rules()[k];
-            report(
-                t.procedures.set.id(),
-                r.id(),
-                t.procedures.reads[k],
-                &mut read,
-            );
             options.push(TreatmentOption {
                 id: TreatmentId::Procedure(*r.outcome()),
                 detail: evaluate::text(&t.procedures, k, policy),
                 rule: Cow::Borrowed(r.id()),
                 evidence: Evidence::Guideline,
                 components: Cow::Borrowed(&[]),
-                sources: cite(r.sources(), &mut refs),
+                sources: Cow::Borrowed(r.sources()),
             });
         }
         let mut line_of_therapy = None;
@@ -476,22 +638,8 @@ impl Recommendation {
             let d = &a.decisions;
             let lr = usize::from(d.line_rule);
             let line_rule = &t.lines.set.rules()[lr];
-            report(
-                t.lines.set.id(),
-                line_rule.id(),
-                t.lines.reads[lr],
-                &mut read,
-            );
-            refs.add(line_rule.sources());
             let or = usize::from(d.order_rule);
             let order_rule = &t.order.set.rules()[or];
-            report(
-                t.order.set.id(),
-                order_rule.id(),
-                t.order.reads[or],
-                &mut read,
-            );
-            refs.add(order_rule.sources());
             line_of_therapy = Some(TherapyLine {
                 number: u8::try_from(a.regimens_received() + 1).unwrap_or(u8::MAX),
                 line: d.line,
@@ -513,137 +661,96 @@ impl Recommendation {
                 }
             }
         }
-        if let Some(k) = plan.supportive {
-            let k = usize::from(k);
+        if let Some(k) = plan.supportive.map(usize::from) {
             let r = &t.supportive.set.rules()[k];
-            report(
-                t.supportive.set.id(),
-                r.id(),
-                t.supportive.reads[k],
-                &mut read,
-            );
             // With the reason of the pathway rule that chose palliative care (spec §6).
-            let reason = full_reason(
-                &evaluate::text(&t.pathway, rule as usize, policy),
-                &reason_details,
-            );
+            let own = evaluate::text(&t.supportive, k, policy);
+            let (chosen_by, by) = ("; chosen by ", rule.wire_name());
+            let reason = evaluate::text(&t.pathway, rule as usize, policy);
+            let mut detail = String::with_capacity(own.len() + chosen_by.len() + by.len() + 2);
+            detail.push_str(&own);
+            detail.push_str(chosen_by);
+            detail.push_str(by);
+            detail.push_str(": ");
+            write_full_reason(&mut detail, &reason, &reason_details);
             options.push(TreatmentOption {
                 id: *r.outcome(),
-                detail: Cow::Owned(format!(
-                    "{}; chosen by {}: {reason}",
-                    evaluate::text(&t.supportive, k, policy),
-                    rule.wire_name()
-                )),
+                detail: Cow::Owned(detail),
                 rule: Cow::Borrowed(r.id()),
                 evidence: Evidence::Guideline,
                 components: Cow::Borrowed(&BEST_SUPPORTIVE_CARE_COMPONENTS[..]),
-                sources: cite(r.sources(), &mut refs),
+                sources: Cow::Borrowed(r.sources()),
             });
         }
-        for k in bits(plan.with_tace) {
+        for k in bit_indices(plan.with_tace) {
             let r = &t.with_tace.set.rules()[k];
-            report(
-                t.with_tace.set.id(),
-                r.id(),
-                t.with_tace.reads[k],
-                &mut read,
-            );
             options.push(TreatmentOption {
                 id: *r.outcome(),
                 detail: evaluate::text(&t.with_tace, k, policy),
                 rule: Cow::Borrowed(r.id()),
                 evidence: Evidence::NotStandardOfCare,
                 components: Cow::Borrowed(&[]),
-                sources: cite(r.sources(), &mut refs),
+                sources: Cow::Borrowed(r.sources()),
             });
         }
 
-        // The regimens left out, and the omission rules that left them out.
-        let mut omitted = Vec::new();
+        // The regimens left out, each with the omission rule that left it out.
+        let mut omitted = Vec::with_capacity(if plan.omissions_reported {
+            evaluate::omitted(&a).count()
+        } else {
+            0
+        });
         if plan.omissions_reported {
-            let omission_rules = t.omissions.set.rules();
-            for k in bits(a.eligibility().rules_matched) {
-                let r = &omission_rules[k];
-                let reason = r.outcome().reason;
-                if !a.eligibility().omitted[reason as usize].is_empty() {
-                    report(
-                        t.omissions.set.id(),
-                        r.id(),
-                        t.omissions.reads[k],
-                        &mut read,
-                    );
-                }
-            }
-            for (entry, reason) in evaluate::omitted(a) {
+            let rules = t.omissions.set.rules();
+            let matched = a.eligibility().rules_matched;
+            for (entry, reason) in evaluate::omitted(&a) {
                 // The rule of this reason that matched (two rules share `no_new_mechanism_class`).
-                let k = bits(a.eligibility().rules_matched)
-                    .find(|k| omission_rules[*k].outcome().reason == reason)
+                let k = bit_indices(matched)
+                    .find(|k| rules[*k].outcome().reason == reason)
                     .unwrap_or(0);
-                let r = &omission_rules[k];
                 if let Some(regimen) = entry.regimen() {
                     omitted.push(OmittedRegimen {
                         regimen,
                         reason,
-                        rule: Cow::Borrowed(r.id()),
+                        rule: Cow::Borrowed(rules[k].id()),
                         detail: evaluate::text(&t.omissions, k, policy),
-                        sources: cite(r.sources(), &mut refs),
+                        sources: Cow::Borrowed(rules[k].sources()),
                     });
                 }
             }
         }
 
         // Cautions, and the offered options each concerns.
-        let cautions = bits(plan.cautions)
+        let cautions = bit_indices(plan.cautions)
             .map(|k| {
                 let r = &t.cautions.set.rules()[k];
-                report(t.cautions.set.id(), r.id(), t.cautions.reads[k], &mut read);
                 let applies_to = match r.outcome() {
-                    crate::advice::cautions::Concerns::Case => OptionSet::EMPTY,
-                    crate::advice::cautions::Concerns::Options(set) => {
-                        set.intersection(plan.offered)
-                    }
+                    Concerns::Case => OptionSet::EMPTY,
+                    Concerns::Options(set) => set.intersection(plan.offered),
                 };
                 Caution {
                     id: Cow::Borrowed(r.id()),
                     text: evaluate::text(&t.cautions, k, policy),
                     applies_to,
-                    sources: cite(r.sources(), &mut refs),
+                    sources: Cow::Borrowed(r.sources()),
                 }
             })
             .collect();
-        let considerations = bits(plan.considerations)
+        let considerations = bit_indices(plan.considerations)
             .map(|k| {
                 let r = &t.considerations.set.rules()[k];
-                report(
-                    t.considerations.set.id(),
-                    r.id(),
-                    t.considerations.reads[k],
-                    &mut read,
-                );
                 Consideration {
                     id: Cow::Borrowed(r.id()),
                     text: evaluate::text(&t.considerations, k, policy),
-                    sources: cite(r.sources(), &mut refs),
+                    sources: Cow::Borrowed(r.sources()),
                 }
             })
             .collect();
 
-        // The explanation: every predicate read by the pathway rules or a rule applied.
-        let pathway_mask = t
-            .pathway
-            .set
-            .mask_with(|i, _| memo.value(t.pathway.slots[i]));
-        let values = memo.values();
-        let recorder = memo.into_recorder();
-        let predicates = explain(
-            read,
-            values,
-            pathway_mask,
-            policy,
-            recorder.as_deref(),
-            &mut refs,
-        );
-        let why_not = why_not(rule, pathway_mask);
+        // Every rule applied cites its sources and those of the predicates it reads (the
+        // explanation reports them), as do the pathway rules' predicates.
+        refs = refs.union(t.pathway_cites);
+        visit_applied(&a, &plan, |_, _, _, cites| refs = refs.union(cites));
 
         Recommendation {
             schema_version: Cow::Borrowed(SCHEMA_VERSION),
@@ -663,12 +770,10 @@ impl Recommendation {
             omitted,
             cautions,
             considerations,
-            explanation: Explanation {
-                predicates,
-                rules: applied,
-            },
-            why_not,
             scores: a.scores().clone(),
+            explanation: Explanation {
+                repr: Repr::Evaluated(Box::new((a, plan))),
+            },
             references: refs,
             mdt_statement: Cow::Borrowed(MDT_STATEMENT),
         }
@@ -695,65 +800,70 @@ impl Recommendation {
 }
 
 fn full_reason(reason: &str, details: &[ReasonDetail]) -> String {
-    let before = details.iter().filter(|d| d.placement == Placement::Before);
-    let after = details.iter().filter(|d| d.placement == Placement::After);
-    let parts: Vec<&str> = before
-        .map(|d| d.text.as_ref())
-        .chain(std::iter::once(reason))
-        .chain(after.map(|d| d.text.as_ref()))
-        .collect();
-    parts.join("; ")
+    let mut out = String::new();
+    write_full_reason(&mut out, reason, details);
+    out
 }
 
-/// The ids of the predicates in a set of catalogue slots.
-fn slot_ids(slots: u128) -> Vec<Cow<'static, str>> {
-    let cat = &tables().catalogue;
-    (0..cat.len())
-        .filter(|s| slots & (1u128 << s) != 0)
-        .map(|s| Cow::Borrowed(cat[s].id()))
-        .collect()
+/// Appends the details placed before, `reason`, then the details placed after, joined by
+/// `; `, to `out` (reserving the space once).
+fn write_full_reason(out: &mut String, reason: &str, details: &[ReasonDetail]) {
+    let len = details.iter().map(|d| d.text.len() + 2).sum::<usize>() + reason.len();
+    out.reserve(len);
+    let placed = |p: Placement| details.iter().filter(move |d| d.placement == p);
+    for d in placed(Placement::Before) {
+        out.push_str(&d.text);
+        out.push_str("; ");
+    }
+    out.push_str(reason);
+    for d in placed(Placement::After) {
+        out.push_str("; ");
+        out.push_str(&d.text);
+    }
 }
 
-fn explain(
-    read: u128,
-    values: u128,
-    pathway_mask: u64,
-    policy: &Policy,
-    recorder: Option<&Recorder>,
-    refs: &mut SourceSet,
-) -> Vec<PredicateReport> {
+/// Writes out the explanation of an assessed case: the predicates every applied rule reads,
+/// evaluated again from the same case, policy and decisions with their facts recorded (each
+/// once), the rules applied, and why not the other pathways.
+fn explain(a: &Assessment, plan: &Plan) -> ExplanationDocument {
     let t = tables();
+    let policy = a.policy();
+    let mut read = t.pathway.all_slots();
+    let mut rules = Vec::with_capacity(16);
+    visit_applied(a, plan, |set, id, reads, _| {
+        read |= reads;
+        rules.push(RuleReport {
+            rule_set: Cow::Borrowed(set),
+            rule: Cow::Borrowed(id),
+            reads: bit_indices128(reads)
+                .map(|s| Cow::Borrowed(t.catalogue[s].id()))
+                .collect(),
+        });
+    });
     let pathway_leaves = t.pathway.set.leaves().len();
-    let mut out = Vec::with_capacity(read.count_ones() as usize + t.pathway_named.len());
-    let facts_of = |slot: usize| -> Vec<Fact> {
-        recorder.map_or_else(Vec::new, |r| {
-            let (start, end) = r.spans[slot];
-            r.facts
-                .get(start as usize..end as usize)
-                .map(<[Fact]>::to_vec)
-                .unwrap_or_default()
-        })
-    };
-    for slot in 0..t.catalogue.len() {
-        if read & (1u128 << slot) == 0 {
-            continue;
-        }
+    let mut values = 0u64;
+    let mut predicates = Vec::with_capacity(read.count_ones() as usize + t.pathway_named.len());
+    for slot in bit_indices128(read) {
         let p = &t.catalogue[slot];
-        let value = values & (1u128 << slot) != 0;
-        out.push(PredicateReport {
+        let mut trace = Trace::recording();
+        let value = p.evaluate(a, &mut trace);
+        if let Some(i) = t.pathway.slots.iter().position(|s| usize::from(*s) == slot) {
+            values |= u64::from(value) << i;
+        }
+        predicates.push(PredicateReport {
             predicate: Cow::Borrowed(p.id()),
             description: t.descriptions[slot].render(policy),
             value,
-            facts: facts_of(slot),
-            sources: cite(p.sources(), refs),
+            facts: trace.take(),
+            sources: Cow::Borrowed(p.sources()),
         });
         if slot + 1 == pathway_leaves {
             for ((id, d), v) in t
                 .pathway_named
                 .iter()
-                .zip(t.pathway.set.named_values(pathway_mask))
+                .zip(t.pathway.set.named_values(values))
             {
-                out.push(PredicateReport {
+                predicates.push(PredicateReport {
                     predicate: Cow::Borrowed(id),
                     description: d.render(policy),
                     value: v,
@@ -763,7 +873,11 @@ fn explain(
             }
         }
     }
-    out
+    ExplanationDocument {
+        predicates,
+        rules,
+        why_not: why_not(a.pathway_rule(), values),
+    }
 }
 
 fn why_not(rule: PathwayRule, mask: u64) -> Vec<Unmet> {
@@ -788,6 +902,12 @@ fn why_not(rule: PathwayRule, mask: u64) -> Vec<Unmet> {
 }
 
 fn policy_info(policy: &Policy) -> PolicyInfo {
+    if *policy == Policy::default() {
+        return PolicyInfo {
+            digest: PolicyDigest(tables().default_digest),
+            changed: Vec::new(),
+        };
+    }
     PolicyInfo {
         digest: PolicyDigest(policy.digest()),
         changed: policy
@@ -864,8 +984,9 @@ impl fmt::Display for Recommendation {
             writeln!(f, "  - {} ({}; {})", c.text, c.id, keys(&c.sources))?;
         }
         writeln!(f, "\nScores:  {}", self.scores)?;
+        let explanation = self.explanation.document();
         writeln!(f, "\nWhy (every predicate the deciding rules read):")?;
-        for p in &self.explanation.predicates {
+        for p in &explanation.predicates {
             let facts: Vec<String> = p.facts.iter().map(ToString::to_string).collect();
             let mark = if p.value { "yes" } else { "no " };
             if facts.is_empty() {
@@ -878,7 +999,7 @@ impl fmt::Display for Recommendation {
         for p in Pathway::ALL.iter().filter(|p| **p != self.pathway) {
             let mut parts = Vec::new();
             for r in PathwayRule::ALL.iter().filter(|r| r.pathway() == *p) {
-                let unmet: Vec<String> = self
+                let unmet: Vec<String> = explanation
                     .why_not
                     .iter()
                     .filter(|u| u.rule == *r)

@@ -172,6 +172,19 @@ impl SourceSet {
         }
     }
 
+    /// Every source of either set.
+    #[must_use]
+    pub const fn union(self, other: SourceSet) -> SourceSet {
+        SourceSet(self.0 | other.0)
+    }
+
+    /// The crate's own sources among `sources`.
+    pub fn of(sources: &[Source]) -> SourceSet {
+        let mut set = SourceSet::EMPTY;
+        set.add(sources);
+        set
+    }
+
     /// Whether the set holds `source`.
     pub fn contains(&self, source: &Source) -> bool {
         source.index().is_some_and(|i| self.0 & (1u64 << i) != 0)

@@ -328,6 +328,46 @@ impl Dnf {
         })
     }
 
+    /// [`Dnf::matched`] with the leaf values asked for on demand: each term reads its leaves in
+    /// order and stops at the first that disagrees, a rule already matched is skipped, and
+    /// `leaf(i)` is called at most once per leaf. The result equals `matched` over the mask
+    /// of every leaf's value; only the leaves read differ. A set that keeps a tree reads every
+    /// leaf first. Only the rules in `among` are decided (the others are reported unmatched).
+    pub(crate) fn matched_lazy(
+        &self,
+        trees: &[Node],
+        leaves: usize,
+        among: u64,
+        mut leaf: impl FnMut(usize) -> bool,
+    ) -> u64 {
+        if !self.one_pass {
+            let mask = (0..leaves.min(64)).fold(0u64, |m, i| m | (u64::from(leaf(i)) << i));
+            return self.matched(trees, mask) & among;
+        }
+        let (mut known, mut value, mut matched) = (0u64, 0u64, 0u64);
+        'entries: for e in &self.table {
+            let rule = 1u64 << e.rule;
+            let Term { care, want } = e.term;
+            if (matched | !among) & rule != 0 || value & care & known != want & known {
+                continue;
+            }
+            let mut need = care & !known;
+            while need != 0 {
+                let bit = need & need.wrapping_neg();
+                known |= bit;
+                if leaf(bit.trailing_zeros() as usize) {
+                    value |= bit;
+                }
+                if (value ^ want) & bit != 0 {
+                    continue 'entries;
+                }
+                need &= !bit;
+            }
+            matched |= rule;
+        }
+        matched
+    }
+
     /// [`Dnf::unique`] by evaluating every rule on `mask` now.
     fn evaluate_all(&self, trees: &[Node], mask: u64) -> Option<usize> {
         if self.one_pass {

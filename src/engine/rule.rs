@@ -508,7 +508,72 @@ impl<C, D> RuleSet<C, D> {
     /// # Errors
     /// [`HitPolicyError`] when the mask violates the hit policy.
     pub fn hits(&self, mask: u64) -> Result<u64, HitPolicyError> {
-        let matched = self.dnf.matched(&self.compiled, mask);
+        self.checked(self.dnf.matched(&self.compiled, mask))
+    }
+
+    /// [`RuleSet::hits`] with the leaf values asked for on demand: `value(i)` gives the truth
+    /// value of leaf `i` and is called only for the leaves some rule still needs (a condition
+    /// stops at its first leaf that disagrees), at most once each. Every rule is still
+    /// decided, so the hit policy is checked exactly as by [`RuleSet::hits`] and the result is
+    /// the same as `hits(mask_with(...))`; only fewer predicates run.
+    ///
+    /// # Errors
+    /// As [`RuleSet::hits`].
+    ///
+    /// ```
+    /// use hcc_pathways::engine::{Predicate, Rule, RuleSet, Trace};
+    /// use hcc_pathways::sources::Source;
+    ///
+    /// const S: Source = Source::new("DEMO", "Demonstration only");
+    /// let small = Predicate::new("small", "below 10", &[S], |n: &u32, _: &mut Trace| *n < 10);
+    /// let even = Predicate::new("even", "even", &[S], |n: &u32, _: &mut Trace| n % 2 == 0);
+    /// let set = RuleSet::unique("size", "1.0.0", vec![
+    ///     Rule::new("S", small.expr(), 'S', "small", &[S]),
+    ///     Rule::new("E", small.not().and(even.expr()), 'E', "large and even", &[S]),
+    ///     Rule::new("O", small.not().and(even.not()), 'O', "large and odd", &[S]),
+    /// ])?;
+    /// let n = 4;
+    /// let mut asked = Vec::new();
+    /// let hits = set.hits_with(|i| {
+    ///     asked.push(i);
+    ///     set.leaves()[i].evaluate(&n, &mut Trace::silent())
+    /// })?;
+    /// assert_eq!(hits, 0b001); // rule S, and the other two ruled out
+    /// assert_eq!(asked, [0]); // `even` was never needed
+    /// assert_eq!(Ok(hits), set.hits(set.leaf_mask(&n)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hits_with(&self, value: impl FnMut(usize) -> bool) -> Result<u64, HitPolicyError> {
+        self.checked(
+            self.dnf
+                .matched_lazy(&self.compiled, self.leaves.len(), u64::MAX, value),
+        )
+    }
+
+    /// [`RuleSet::hits_with`] deciding only the rules whose bits are set in `among` (bit `i`
+    /// is `rules()[i]`), for a caller that will use no other: the rest are reported unmatched
+    /// and none of their leaves is asked for. A UNIQUE set decides every rule whatever
+    /// `among` says (its policy concerns them all); a COLLECT set checks its exclusive groups
+    /// among the rules decided.
+    ///
+    /// # Errors
+    /// As [`RuleSet::hits`], for the rules decided.
+    pub fn hits_among(
+        &self,
+        among: u64,
+        value: impl FnMut(usize) -> bool,
+    ) -> Result<u64, HitPolicyError> {
+        let among = match self.hit {
+            HitPolicy::Unique => u64::MAX,
+            HitPolicy::Collect => among,
+        };
+        self.checked(
+            self.dnf
+                .matched_lazy(&self.compiled, self.leaves.len(), among, value),
+        )
+    }
+
+    fn checked(&self, matched: u64) -> Result<u64, HitPolicyError> {
         let bad = match self.hit {
             HitPolicy::Unique => (matched.count_ones() != 1).then_some(matched),
             HitPolicy::Collect => self.exclusive.iter().find_map(|g| {

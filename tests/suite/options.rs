@@ -109,11 +109,13 @@ fn has_detail(r: &Recommendation, id: &str) -> bool {
     r.reason_details.iter().any(|d| d.id == id)
 }
 
-fn predicate<'a>(r: &'a Recommendation, id: &str) -> &'a PredicateReport {
+fn predicate(r: &Recommendation, id: &str) -> PredicateReport {
     r.explanation
+        .document()
         .predicates
         .iter()
         .find(|p| p.predicate == id)
+        .cloned()
         .unwrap_or_else(|| panic!("{id} is not in the explanation"))
 }
 
@@ -936,8 +938,8 @@ fn no_supported_further_line_is_r4_and_says_why() {
         fit.facts
     );
     // Every omission rule applied is in the explanation with the predicates it read.
-    let rule = r
-        .explanation
+    let doc = r.explanation.document();
+    let rule = doc
         .rules
         .iter()
         .find(|x| x.rule == "checkpoint_inhibitor_transplant_recipient")

@@ -301,8 +301,8 @@ fn invalid_policy_is_rejected_with_its_field() {
 fn recommendation_explains_itself() {
     let case = with(&[(NODULES, json!(5)), (DIAMETER, json!(40))]);
     let rec = recommend(&case).unwrap();
-    let up7 = rec
-        .explanation
+    let explanation = rec.explanation.document();
+    let up7 = explanation
         .predicates
         .iter()
         .find(|p| p.predicate == "up_to_seven")
@@ -315,7 +315,7 @@ fn recommendation_explains_itself() {
     let keys: Vec<&str> = up7.sources.iter().map(|s| s.key()).collect();
     assert_eq!(keys, ["UP-TO-7"]);
     // Why not repeat intervention: R5 needed locally_treatable.
-    let why: Vec<_> = rec
+    let why: Vec<_> = explanation
         .why_not
         .iter()
         .filter(|w| w.pathway == Pathway::RepeatIntervention)
@@ -323,7 +323,7 @@ fn recommendation_explains_itself() {
     assert_eq!(why.len(), 1);
     assert_eq!(why[0].rule, "R5");
     assert_eq!(why[0].predicate, "locally_treatable");
-    assert!(rec.why_not.iter().all(|w| w.pathway != rec.pathway));
+    assert!(explanation.why_not.iter().all(|w| w.pathway != rec.pathway));
     assert_eq!(rec.rule_set.id, "hcc-recurrence-pathways");
     assert!(rec.mdt_statement.contains("multidisciplinary tumour board"));
     assert!(rec.sources.iter().any(|s| s.key() == "BCLC-2022"));

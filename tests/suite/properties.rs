@@ -218,6 +218,24 @@ proptest! {
             prop_assert!(r != Regimen::Ramucirumab || afp_high, "ramucirumab without AFP >= threshold");
         }
     }
+
+    /// Every source any item of a recommendation cites, and every source of a predicate its
+    /// explanation reports, is listed in its references.
+    #[test]
+    fn every_cited_source_is_referenced((policy, case) in policy_and_case()) {
+        let rec = recommend_with(&case, &policy).unwrap();
+        let doc = rec.explanation.document();
+        let cited = rec.sources.iter()
+            .chain(rec.reason_details.iter().flat_map(|d| d.sources.iter()))
+            .chain(rec.options.iter().flat_map(|o| o.sources.iter()))
+            .chain(rec.omitted.iter().flat_map(|o| o.sources.iter()))
+            .chain(rec.cautions.iter().flat_map(|c| c.sources.iter()))
+            .chain(rec.considerations.iter().flat_map(|c| c.sources.iter()))
+            .chain(doc.predicates.iter().flat_map(|p| p.sources.iter()));
+        for s in cited {
+            prop_assert!(rec.references.contains(s), "{} cited but not referenced", s.key());
+        }
+    }
 }
 
 /// The case strategy reaches every pathway rule often enough for the properties above to

@@ -56,6 +56,7 @@ fn texts(r: &Recommendation) -> Vec<String> {
     out.extend(r.line_of_therapy.iter().map(|l| l.reason.to_string()));
     out.extend(
         r.explanation
+            .document()
             .predicates
             .iter()
             .map(|p| p.description.to_string()),
@@ -103,7 +104,7 @@ fn numbers(text: &str) -> Vec<i64> {
 /// Numbers the case holds (its facts may be quoted, and the Child–Pugh class B7 names its own).
 fn case_numbers(case: &Case, r: &Recommendation) -> BTreeSet<i64> {
     let mut out = BTreeSet::new();
-    for p in &r.explanation.predicates {
+    for p in &r.explanation.document().predicates {
         for f in &p.facts {
             match &f.value {
                 Value::Int(v) => {
@@ -154,7 +155,7 @@ fn violations(policy: &Policy, case: &Case, r: &Recommendation) -> Vec<String> {
         }
     }
     // Facts name the setting they were compared with, and show its value in this policy.
-    for p in &r.explanation.predicates {
+    for p in &r.explanation.document().predicates {
         for f in &p.facts {
             let (Some(setting), Some(th)) = (&f.setting, &f.threshold) else {
                 continue;
