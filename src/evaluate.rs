@@ -556,6 +556,45 @@ mod tests {
         assert!(checked > 100_000, "{checked}");
     }
 
+    /// The pipeline's cache decides as the full mask on sampled cases, whatever part of the
+    /// catalogue it holds beforehand: a random part is evaluated first, the rest on demand.
+    #[test]
+    fn the_shared_cache_decides_as_the_full_mask() {
+        fn on_demand<D>(table: &Table<D>, a: &Assessment, seed: u64) {
+            let t = tables();
+            let mut memo = Memo::silent();
+            for slot in 0..t.catalogue.len() {
+                if (seed >> (slot % 64)) & 1 == 1 {
+                    let slot = u8::try_from(slot).expect("fewer than 128 slots");
+                    memo.leaf(a, slot);
+                }
+            }
+            let got = memo.hits(a, table);
+            assert_eq!(
+                got,
+                table.set.hits(table.set.leaf_mask(a)),
+                "{}",
+                table.set.id()
+            );
+        }
+        let t = tables();
+        let policy = Policy::default();
+        let grid = crate::grid::Grid::with_option_inputs(&policy);
+        for (k, a) in grid.sample(3_000, 2026).enumerate() {
+            let seed = (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            on_demand(&t.pathway, &a, seed);
+            on_demand(&t.lines, &a, seed);
+            on_demand(&t.order, &a, seed);
+            on_demand(&t.omissions, &a, seed);
+            on_demand(&t.procedures, &a, seed);
+            on_demand(&t.supportive, &a, seed);
+            on_demand(&t.with_tace, &a, seed);
+            on_demand(&t.cautions, &a, seed);
+            on_demand(&t.considerations, &a, seed);
+            on_demand(&t.details, &a, seed);
+        }
+    }
+
     /// No rule set reads a decision of its own stage or a later one, so every value the cache
     /// holds is final when it is first read.
     #[test]
