@@ -260,3 +260,30 @@ fn every_clinical_implication_excludes_something() {
         );
     }
 }
+
+/// Issue 10 part 2: one check over every rule set the crate ships, under the default policy
+/// and each bundled policy, with a seeded sample of the boundary grid that reaches the option
+/// inputs (drug safety, AFP, unsafe location, regimen history) as concrete witnesses: no gap,
+/// no overlap, no exclusive group broken, no witness violating a set's declaration, and the
+/// witnesses realise part of every set's leaf combinations.
+#[test]
+fn every_shipped_rule_set_keeps_its_hit_policy_over_the_option_inputs() {
+    let bundled = ["admit_child_pugh_7.json", "up_to_eleven.json"].map(|f| {
+        let path = format!("{}/examples/policies/{f}", env!("CARGO_MANIFEST_DIR"));
+        Policy::from_json(&std::fs::read_to_string(path).expect("bundled policy"))
+            .expect("valid policy")
+    });
+    for policy in std::iter::once(Policy::default()).chain(bundled) {
+        let grid = Grid::with_option_inputs(&policy);
+        let witnesses: Vec<Assessment> = grid.sample_under(4_000, 2026, policy).collect();
+        assert!(witnesses.len() >= 3_000, "{} witnesses", witnesses.len());
+        let reports = hcc_pathways::verify::check_all(&policy, &witnesses).expect("checks");
+        assert_eq!(reports.len(), hcc_pathways::verify::rule_set_ids().len());
+        for r in &reports {
+            assert!(r.findings.is_empty(), "{r}");
+            assert!(r.violations.is_empty(), "{r}");
+            assert_eq!(r.witnesses, witnesses.len() as u64, "{}", r.rule_set);
+            assert!(r.realised > 0, "{}: no combination realised", r.rule_set);
+        }
+    }
+}
