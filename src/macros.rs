@@ -155,28 +155,3 @@ macro_rules! bit_set {
 }
 
 pub(crate) use bit_set;
-
-/// A clinical predicate over an [`Assessment`](crate::Assessment): a shared, sourced leaf
-/// built once, handed out by a function of the same name. The description is a template
-/// ([`crate::text`]): `{setting}` shows the policy's value.
-macro_rules! clinical_predicate {
-    ($(#[$m:meta])* $name:ident, $static:ident, $id:literal, $descr:literal, [$($src:expr),+ $(,)?], |$a:ident, $t:ident| $body:expr) => {
-        static $static: std::sync::LazyLock<crate::engine::Predicate<crate::assessment::Assessment>> =
-            std::sync::LazyLock::new(|| {
-                crate::engine::Predicate::new(
-                    $id,
-                    $descr,
-                    &[$($src),+],
-                    |$a: &crate::assessment::Assessment, $t: &mut crate::engine::Trace| $body,
-                )
-            });
-
-        $(#[$m])*
-        #[doc = ""]
-        #[doc = concat!("Id `", $id, "`: ", $descr, ".")]
-        pub fn $name() -> crate::engine::Predicate<crate::assessment::Assessment> {
-            $static.clone()
-        }
-    };
-}
-pub(crate) use clinical_predicate;

@@ -16,11 +16,34 @@ use crate::case::{
     AutoimmuneDisease, ExtrahepaticSite, GoalsOfCare, MacrovascularInvasion, Procedure, Regimen,
     Varices,
 };
-use crate::engine::{all, Cmp, Expr, Implication, Trace};
-use crate::macros::clinical_predicate;
+use crate::engine::{all, Cmp, Expr, Implication, Predicate, Trace};
 use crate::policy::{Policy, Setting};
 use crate::scores::{AlbiGrade, MalbiGrade};
 use crate::sources::*;
+
+/// A clinical predicate over an [`Assessment`](crate::Assessment): a shared, sourced leaf
+/// built once, handed out by a function of the same name. The description is a template
+/// ([`crate::text`]): `{setting}` shows the policy's value.
+macro_rules! clinical_predicate {
+    ($(#[$m:meta])* $name:ident, $static:ident, $id:literal, $descr:literal, [$($src:expr),+ $(,)?], |$a:ident, $t:ident| $body:expr) => {
+        static $static: std::sync::LazyLock<Predicate<Assessment>> =
+            std::sync::LazyLock::new(|| {
+                Predicate::new(
+                    $id,
+                    $descr,
+                    &[$($src),+],
+                    |$a: &Assessment, $t: &mut Trace| $body,
+                )
+            });
+
+        $(#[$m])*
+        #[doc = ""]
+        #[doc = concat!("Id `", $id, "`: ", $descr, ".")]
+        pub fn $name() -> Predicate<Assessment> {
+            $static.clone()
+        }
+    };
+}
 
 /// Compares a fact with a policy setting, naming both in the recorded fact.
 #[inline]
