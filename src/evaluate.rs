@@ -18,12 +18,11 @@ use crate::advice::cautions::{self, Concerns};
 use crate::advice::considerations;
 use crate::advice::details::{self, Placement};
 use crate::assessment::{Assessment, Decisions, Eligibility};
-use crate::case::{Case, RegimenSet};
+use crate::case::{Case, Regimen, RegimenSet};
 use crate::engine::{HitPolicyError, Predicate, RuleSet, Trace};
 use crate::error::Error;
 use crate::outcomes::{
-    LineOfTherapy, Modality, OmissionReason, OptionSet, OrderEntry, Pathway, PathwayRule,
-    TreatmentId,
+    LineOfTherapy, Modality, OptionSet, OrderEntry, Pathway, PathwayRule, TreatmentId,
 };
 use crate::pathway::pathway_rules;
 use crate::policy::Policy;
@@ -460,13 +459,26 @@ pub(crate) fn plan(a: &Assessment, memo: &mut Memo) -> Result<Plan, HitPolicyErr
     })
 }
 
-/// Why a regimen is left out, per reason, in the order of the line's options.
-pub(crate) fn omitted(a: &Assessment) -> impl Iterator<Item = (OrderEntry, OmissionReason)> + '_ {
+/// The omission rules that left a candidate of the line out, each with the regimens it left
+/// out in the order of the line's options (a rule that matched but left none out is not
+/// listed).
+pub(crate) fn omissions(a: &Assessment) -> impl Iterator<Item = (usize, Vec<Regimen>)> + '_ {
+    let t = tables();
     let e = a.eligibility();
-    a.line_options()
-        .iter()
-        .filter_map(|entry| entry.regimen().map(|r| (*entry, r)))
-        .flat_map(move |(entry, r)| e.reasons(r).map(move |reason| (entry, reason)))
+    bit_indices(e.rules_matched).filter_map(move |k| {
+        let selected = t.omissions.set.rules()[k]
+            .outcome()
+            .selection
+            .regimens(a)
+            .intersection(e.candidates);
+        let regimens: Vec<Regimen> = a
+            .line_options()
+            .iter()
+            .filter_map(OrderEntry::regimen)
+            .filter(|r| selected.contains(*r))
+            .collect();
+        (!regimens.is_empty()).then_some((k, regimens))
+    })
 }
 
 /// The text of a rule of `table` under the assessment's policy.

@@ -197,18 +197,18 @@ impl TreatmentOption {
     }
 }
 
-/// A candidate regimen of the current line that is left out, and why (one entry per reason).
+/// Candidate regimens of the current line left out by one omission rule, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct OmittedRegimen {
-    /// The regimen.
-    pub regimen: Regimen,
-    /// Why it is left out (the omission rule's outcome).
-    pub reason: OmissionReason,
+pub struct Omission {
     /// The id of the omission rule.
     pub rule: Cow<'static, str>,
+    /// Why they are left out (the omission rule's outcome).
+    pub reason: OmissionReason,
+    /// The regimens it leaves out, in the order of the line's options.
+    pub regimens: Vec<Regimen>,
     /// The reason in words.
     pub detail: Cow<'static, str>,
     /// The sources of the reason.
@@ -296,7 +296,7 @@ pub struct RuleReport {
 /// and by every rule applied (an option, an omission, a caution, a consideration, a reason
 /// detail), each once with its value and facts; those rules; and what kept the rules of the
 /// other pathways from matching.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -337,14 +337,43 @@ enum Repr {
     Evaluated(Box<(Assessment, Plan)>),
     /// Read back from a document.
     Stored(ExplanationDocument),
+    /// Left out ([`Recommendation::without_explanation`], or read from lean JSON).
+    Omitted,
 }
 
 impl Explanation {
-    /// The explanation as data (written out now for a recommendation made by this process).
+    /// The explanation as data (written out now for a recommendation made by this process;
+    /// empty when it was left out, see [`Explanation::is_omitted`]).
     pub fn document(&self) -> Cow<'_, ExplanationDocument> {
         match &self.repr {
             Repr::Stored(doc) => Cow::Borrowed(doc),
             Repr::Evaluated(e) => Cow::Owned(explain(&e.0, &e.1)),
+            Repr::Omitted => Cow::Owned(ExplanationDocument::default()),
+        }
+    }
+
+    /// Whether the explanation was left out: the recommendation was read from lean JSON
+    /// ([`Recommendation::to_json`]) or made by [`Recommendation::without_explanation`].
+    ///
+    /// ```
+    /// let json = std::fs::read_to_string("examples/cases/r1_comfort_focused.json")?;
+    /// let rec = hcc_pathways::recommend(&hcc_pathways::Case::from_json(&json)?)?;
+    /// assert!(!rec.explanation.is_omitted());
+    /// let lean: hcc_pathways::Recommendation = serde_json::from_str(&rec.to_json())?;
+    /// assert!(lean.explanation.is_omitted());
+    /// assert!(lean.explanation.document().predicates.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_omitted(&self) -> bool {
+        matches!(self.repr, Repr::Omitted)
+    }
+}
+
+impl Default for Explanation {
+    /// An omitted explanation.
+    fn default() -> Self {
+        Explanation {
+            repr: Repr::Omitted,
         }
     }
 }
@@ -458,12 +487,13 @@ pub struct Recommendation {
     pub line_of_therapy: Option<TherapyLine>,
     /// The concrete options of the pathway, in order (spec §6–§7).
     pub options: Vec<TreatmentOption>,
-    /// Candidate regimens of the line left out, each with its reason.
+    /// Candidate regimens of the line left out, by the omission rule that left them out (a
+    /// regimen left out for two reasons appears under both).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
-    pub omitted: Vec<OmittedRegimen>,
+    pub omitted: Vec<Omission>,
     /// What to watch out for.
     #[cfg_attr(
         feature = "serde",
@@ -473,7 +503,12 @@ pub struct Recommendation {
     /// What else to arrange or weigh (always includes MDT review).
     pub considerations: Vec<Consideration>,
     /// Every predicate the deciding rules read, with its value and facts, the rules applied,
-    /// and why not the other pathways.
+    /// and why not the other pathways. Written out when read or serialised; absent from the
+    /// lean JSON of [`Recommendation::to_json`].
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Explanation::is_omitted")
+    )]
     pub explanation: Explanation,
     /// Scores derived from the case.
     pub scores: Scores,
@@ -563,17 +598,13 @@ fn visit_applied(
         );
     }
     if plan.omissions_reported {
-        let e = a.eligibility();
-        for k in bit_indices(e.rules_matched) {
-            let r = &t.omissions.set.rules()[k];
-            if !e.omitted[r.outcome().reason as usize].is_empty() {
-                one(
-                    t.omissions.set.id(),
-                    r.id(),
-                    t.omissions.reads[k],
-                    t.omissions.cites[k],
-                );
-            }
+        for (k, _) in evaluate::omissions(a) {
+            one(
+                t.omissions.set.id(),
+                t.omissions.set.rules()[k].id(),
+                t.omissions.reads[k],
+                t.omissions.cites[k],
+            );
         }
     }
     for k in bit_indices(plan.cautions) {
@@ -694,31 +725,23 @@ impl Recommendation {
             });
         }
 
-        // The regimens left out, each with the omission rule that left it out.
-        let mut omitted = Vec::with_capacity(if plan.omissions_reported {
-            evaluate::omitted(&a).count()
-        } else {
-            0
-        });
-        if plan.omissions_reported {
-            let rules = t.omissions.set.rules();
-            let matched = a.eligibility().rules_matched;
-            for (entry, reason) in evaluate::omitted(&a) {
-                // The rule of this reason that matched (two rules share `no_new_mechanism_class`).
-                let k = bit_indices(matched)
-                    .find(|k| rules[*k].outcome().reason == reason)
-                    .unwrap_or(0);
-                if let Some(regimen) = entry.regimen() {
-                    omitted.push(OmittedRegimen {
-                        regimen,
-                        reason,
-                        rule: Cow::Borrowed(rules[k].id()),
+        // The regimens left out, by the omission rule that left them out.
+        let omitted = if plan.omissions_reported {
+            evaluate::omissions(&a)
+                .map(|(k, regimens)| {
+                    let r = &t.omissions.set.rules()[k];
+                    Omission {
+                        rule: Cow::Borrowed(r.id()),
+                        reason: r.outcome().reason,
+                        regimens,
                         detail: evaluate::text(&t.omissions, k, policy),
-                        sources: Cow::Borrowed(rules[k].sources()),
-                    });
-                }
-            }
-        }
+                        sources: Cow::Borrowed(r.sources()),
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
 
         // Cautions, and the offered options each concerns.
         let cautions = bit_indices(plan.cautions)
@@ -779,14 +802,51 @@ impl Recommendation {
         }
     }
 
-    /// The recommendation as compact JSON.
+    /// The recommendation without its explanation, citing in `references` only the sources its
+    /// items cite: what [`Recommendation::to_json`] writes.
+    ///
+    /// ```
+    /// let json = std::fs::read_to_string("examples/cases/r3_lung_metastases_fit.json")?;
+    /// let rec = hcc_pathways::recommend(&hcc_pathways::Case::from_json(&json)?)?;
+    /// let lean = rec.without_explanation();
+    /// assert!(lean.explanation.is_omitted());
+    /// assert_eq!((lean.pathway, &lean.options), (rec.pathway, &rec.options));
+    /// assert!(lean.references.iter().count() <= rec.references.iter().count());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn without_explanation(&self) -> Recommendation {
+        let mut lean = self.clone();
+        lean.explanation = Explanation::default();
+        let mut refs = SourceSet::EMPTY;
+        let mut cite = |sources: &[Source]| refs.add(sources);
+        cite(&self.sources);
+        self.reason_details.iter().for_each(|d| cite(&d.sources));
+        self.options.iter().for_each(|o| cite(&o.sources));
+        self.omitted.iter().for_each(|o| cite(&o.sources));
+        self.cautions.iter().for_each(|c| cite(&c.sources));
+        self.considerations.iter().for_each(|c| cite(&c.sources));
+        lean.references = refs;
+        lean
+    }
+
+    /// The recommendation as compact JSON, lean: without the explanation (and its references),
+    /// which is two to three times the size of the rest. [`Recommendation::to_json_explained`]
+    /// keeps it.
     #[cfg(feature = "json")]
     pub fn to_json(&self) -> String {
         // Every field is a string, a bool, a finite number or a list of them.
+        serde_json::to_string(&self.without_explanation()).unwrap_or_default()
+    }
+
+    /// The recommendation as compact JSON with its explanation: every predicate read with its
+    /// facts, the rules applied, why not the other pathways.
+    #[cfg(feature = "json")]
+    pub fn to_json_explained(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// The recommendation as indented JSON, for people.
+    /// The recommendation as indented JSON, for people, with its explanation.
     #[cfg(feature = "json")]
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
@@ -959,10 +1019,11 @@ impl fmt::Display for Recommendation {
         if !self.omitted.is_empty() {
             writeln!(f, "\nOmitted:")?;
             for o in &self.omitted {
+                let names: Vec<&str> = o.regimens.iter().map(|r| r.name()).collect();
                 writeln!(
                     f,
                     "  - {}: {} ({})",
-                    o.regimen.name(),
+                    names.join("; "),
                     o.detail,
                     keys(&o.sources)
                 )?;

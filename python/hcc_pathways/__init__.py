@@ -343,8 +343,9 @@ def recommend(
 def recommend_json(
     case: Mapping[str, Any] | str | bytes, policy: Mapping[str, Any] | str | bytes | None = None
 ) -> str:
-    """As :func:`recommend`, but returns the library's JSON text unchanged (pretty-printed),
-    byte for byte what the Rust ``Recommendation::to_json`` writes: for files and services.
+    """As :func:`recommend`, but returns the library's JSON text unchanged,
+    byte for byte what the Rust ``Recommendation::to_json_explained`` writes (compact, with the
+    explanation): for files and services.
 
     >>> import hcc_pathways
     >>> text = hcc_pathways.recommend_json(open("examples/cases/r1_comfort_focused.json").read())

@@ -159,7 +159,7 @@ fn recommend_one(text: &str, policy: &Policy) -> Result<String, Failure> {
     guarded(|| {
         let case = parse_case(text)?;
         recommend_with(&case, policy)
-            .map(|rec| rec.to_json())
+            .map(|rec| rec.to_json_explained())
             .map_err(|e| Failure::from_error(Kind::Case, &e))
     })
 }

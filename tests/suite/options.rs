@@ -12,7 +12,7 @@ use hcc_pathways::outcomes::{Evidence, LineOfTherapy, Modality, OmissionReason, 
 use hcc_pathways::quantity::{
     AfpNgMl, ChildPughScore, Count, DiameterMm, Ecog, Months, NoduleCount,
 };
-use hcc_pathways::recommendation::{Caution, OmittedRegimen, PredicateReport};
+use hcc_pathways::recommendation::{Caution, Omission, PredicateReport};
 use hcc_pathways::{recommend, recommend_with, Case, Pathway, PathwayRule, Policy, Recommendation};
 
 fn load(name: &str) -> Case {
@@ -48,7 +48,7 @@ fn has_consideration(r: &Recommendation, id: &str) -> bool {
 fn omitted_for(r: &Recommendation, regimen: Regimen) -> Vec<OmissionReason> {
     r.omitted
         .iter()
-        .filter(|o: &&OmittedRegimen| o.regimen == regimen)
+        .filter(|o: &&Omission| o.regimens.contains(&regimen))
         .map(|o| o.reason)
         .collect()
 }
@@ -1444,7 +1444,7 @@ fn bundled_cases_keep_their_rule_and_round_trip_as_json() {
         let prefix = name.split('_').next().unwrap_or_default().to_uppercase();
         assert_eq!(r.rule.wire_name(), prefix, "{name}");
         assert_eq!(r.rule_set.version, "0.3.0");
-        let json = r.to_json();
+        let json = r.to_json_explained();
         let back: Recommendation = serde_json::from_str(&json).expect("round trip");
         assert_eq!(back, r, "{name}");
         let text = r.to_string();

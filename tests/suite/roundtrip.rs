@@ -24,10 +24,15 @@ fn example_cases_round_trip() {
         assert_eq!(Case::from_json(&again).unwrap(), case, "{name}");
 
         let rec = recommend(&case).unwrap();
-        let rec_json = rec.to_json();
+        let rec_json = rec.to_json_explained();
         let parsed: Recommendation = serde_json::from_str(&rec_json).unwrap();
         assert_eq!(parsed, rec, "{name}");
-        assert_eq!(parsed.to_json(), rec_json, "{name}");
+        assert_eq!(parsed.to_json_explained(), rec_json, "{name}");
+        // The lean document reads back as the recommendation without its explanation.
+        let lean: Recommendation = serde_json::from_str(&rec.to_json()).unwrap();
+        assert_eq!(lean, rec.without_explanation(), "{name}");
+        assert!(lean.explanation.is_omitted(), "{name}");
+        assert_eq!(lean.to_json(), rec.to_json(), "{name}");
     }
 }
 
@@ -77,9 +82,32 @@ proptest! {
     #[test]
     fn recommendation_round_trips(case in valid_case(), policy in valid_policy()) {
         let rec = recommend_with(&case, &policy).unwrap();
-        let json = rec.to_json();
+        let json = rec.to_json_explained();
         let parsed: Recommendation = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&parsed, &rec);
-        prop_assert_eq!(parsed.to_json(), json);
+        prop_assert_eq!(parsed.to_json_explained(), json);
+        let lean: Recommendation = serde_json::from_str(&rec.to_json()).unwrap();
+        prop_assert_eq!(lean, rec.without_explanation());
     }
+}
+
+/// Issue 12: the lean JSON of every bundled case's recommendation fits in 8 KB (compact), and
+/// the explanation it leaves out is what makes the rest of the size.
+#[test]
+fn lean_recommendations_fit_the_size_budget() {
+    let mut largest = (0, String::new());
+    for (name, text) in example_cases() {
+        let rec = recommend(&Case::from_json(&text).unwrap()).unwrap();
+        let lean = rec.to_json().len();
+        assert!(lean < rec.to_json_explained().len(), "{name}");
+        if lean > largest.0 {
+            largest = (lean, name);
+        }
+    }
+    assert!(
+        largest.0 <= 8 * 1024,
+        "{} is {} bytes",
+        largest.1,
+        largest.0
+    );
 }

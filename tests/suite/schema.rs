@@ -244,12 +244,14 @@ fn every_example_case_and_its_recommendation_validate() {
         assert!(errs.is_empty(), "{name} fails the case schema: {errs:#?}");
 
         let rec = recommend(&Case::from_json(&text).unwrap()).unwrap();
-        let out: Value = serde_json::from_str(&rec.to_json()).unwrap();
-        let errs = errors(&RECOMMENDATION, &out);
-        assert!(
-            errs.is_empty(),
-            "the recommendation for {name} fails the output schema: {errs:#?}"
-        );
+        for json in [rec.to_json(), rec.to_json_explained()] {
+            let out: Value = serde_json::from_str(&json).unwrap();
+            let errs = errors(&RECOMMENDATION, &out);
+            assert!(
+                errs.is_empty(),
+                "the recommendation for {name} fails the output schema: {errs:#?}"
+            );
+        }
     }
 }
 
@@ -778,7 +780,7 @@ fn invalid_recommendations_are_rejected_by_the_schema() {
     let rec: Value = serde_json::from_str(
         &recommend(&Case::from_json(&text).unwrap())
             .unwrap()
-            .to_json(),
+            .to_json_explained(),
     )
     .unwrap();
     assert!(RECOMMENDATION.is_valid(&rec));
