@@ -184,7 +184,8 @@ fn floor(case: &Case, p: &Policy) -> Result<Classification, Error> {
             && any_regimen_eligible(case, p)
     };
     let r = &case.recurrence;
-    if r.macrovascular_invasion != MacrovascularInvasion::None || !r.extrahepatic_sites.is_empty() {
+    if r.macrovascular_invasion != MacrovascularInvasion::Absent || !r.extrahepatic_sites.is_empty()
+    {
         return if fit_for_systemic() {
             decided(SystemicTherapy, PathwayRule::R3)
         } else {

@@ -28,7 +28,7 @@ crate::macros::wire_enum! {
     /// Ascites, as scored by Child–Pugh.
     Ascites {
         /// None (1 point).
-        None = "none",
+        Absent = "none",
         /// Mild, or controlled by diuretics (2 points).
         MildOrControlled = "mild_or_controlled",
         /// Moderate to severe (3 points).
@@ -40,7 +40,7 @@ crate::macros::wire_enum! {
     /// Hepatic encephalopathy, as scored by Child–Pugh.
     Encephalopathy {
         /// None (1 point).
-        None = "none",
+        Absent = "none",
         /// Grade 1–2 (2 points).
         Grade1To2 = "grade_1_2",
         /// Grade 3–4 (3 points).
@@ -52,7 +52,7 @@ crate::macros::wire_enum! {
     /// Macrovascular invasion by the tumour.
     MacrovascularInvasion {
         /// No macrovascular invasion.
-        None = "none",
+        Absent = "none",
         /// A portal-vein branch.
         PortalVeinBranch = "portal_vein_branch",
         /// The main portal vein.
@@ -106,7 +106,7 @@ crate::macros::wire_enum! {
     /// Autoimmune disease, as it bears on checkpoint inhibitors.
     AutoimmuneDisease {
         /// None.
-        None = "none",
+        Absent = "none",
         /// Previously documented, inactive.
         Inactive = "inactive",
         /// Active, needing systemic treatment.

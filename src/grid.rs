@@ -151,9 +151,9 @@ impl Grid {
 
         let all_sites: SiteSet = ExtrahepaticSite::ALL.iter().copied().collect();
         let spread = vec![
-            (MacrovascularInvasion::None, SiteSet::EMPTY),
+            (MacrovascularInvasion::Absent, SiteSet::EMPTY),
             (
-                MacrovascularInvasion::None,
+                MacrovascularInvasion::Absent,
                 SiteSet::of(&[ExtrahepaticSite::Lung]),
             ),
             (MacrovascularInvasion::PortalVeinBranch, SiteSet::EMPTY),
@@ -217,7 +217,7 @@ impl Grid {
             systemic_regimens,
             drug_safety: vec![DrugSafety {
                 liver_transplant_recipient: false,
-                autoimmune_disease: AutoimmuneDisease::None,
+                autoimmune_disease: AutoimmuneDisease::Absent,
                 varices: Varices::NoneOrTreated,
                 hbsag_positive: None,
             }],

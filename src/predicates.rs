@@ -154,7 +154,7 @@ clinical_predicate!(
         t.note("macrovascular_invasion", r.macrovascular_invasion);
         let sites = r.extrahepatic_sites.len() as u32;
         t.note("extrahepatic_sites", sites);
-        r.macrovascular_invasion != MacrovascularInvasion::None || sites > 0
+        r.macrovascular_invasion != MacrovascularInvasion::Absent || sites > 0
     }
 );
 

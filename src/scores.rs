@@ -79,7 +79,7 @@ fn band_up(v: f64, low: f64, high: f64) -> u8 {
 /// Child–Pugh points for ascites.
 pub fn ascites_points(a: Ascites) -> u8 {
     match a {
-        Ascites::None => 1,
+        Ascites::Absent => 1,
         Ascites::MildOrControlled => 2,
         Ascites::ModerateToSevere => 3,
     }
@@ -88,7 +88,7 @@ pub fn ascites_points(a: Ascites) -> u8 {
 /// Child–Pugh points for encephalopathy.
 pub fn encephalopathy_points(e: Encephalopathy) -> u8 {
     match e {
-        Encephalopathy::None => 1,
+        Encephalopathy::Absent => 1,
         Encephalopathy::Grade1To2 => 2,
         Encephalopathy::Grade3To4 => 3,
     }
@@ -293,7 +293,7 @@ pub fn within_milan(case: &Case) -> bool {
     let r = &case.recurrence;
     let ih = &r.intrahepatic;
     if ih.infiltrative
-        || r.macrovascular_invasion != MacrovascularInvasion::None
+        || r.macrovascular_invasion != MacrovascularInvasion::Absent
         || !r.extrahepatic_sites.is_empty()
     {
         return false;
@@ -343,7 +343,7 @@ pub fn bclc_stage(case: &Case, child_pugh: u8, policy: &Policy) -> BclcStage {
     let r = &case.recurrence;
     let cancer_related =
         matches!(ecog, 1 | 2) && case.performance_status.cancer_related == Some(true);
-    if r.macrovascular_invasion != MacrovascularInvasion::None
+    if r.macrovascular_invasion != MacrovascularInvasion::Absent
         || !r.extrahepatic_sites.is_empty()
         || cancer_related
     {
@@ -546,10 +546,10 @@ mod tests {
 
     #[test]
     fn categorical_points() {
-        assert_eq!(ascites_points(Ascites::None), 1);
+        assert_eq!(ascites_points(Ascites::Absent), 1);
         assert_eq!(ascites_points(Ascites::MildOrControlled), 2);
         assert_eq!(ascites_points(Ascites::ModerateToSevere), 3);
-        assert_eq!(encephalopathy_points(Encephalopathy::None), 1);
+        assert_eq!(encephalopathy_points(Encephalopathy::Absent), 1);
         assert_eq!(encephalopathy_points(Encephalopathy::Grade1To2), 2);
         assert_eq!(encephalopathy_points(Encephalopathy::Grade3To4), 3);
     }

@@ -102,7 +102,7 @@ impl Case {
                     "a nodule location recorded with 0 nodules",
                 ));
             }
-            let advanced = self.recurrence.macrovascular_invasion != MacrovascularInvasion::None
+            let advanced = self.recurrence.macrovascular_invasion != MacrovascularInvasion::Absent
                 || !self.recurrence.extrahepatic_sites.is_empty();
             if !advanced {
                 return Err(inconsistent(

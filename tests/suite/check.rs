@@ -148,7 +148,7 @@ fn check_reports_the_gap_with_a_witness() {
         assert!(!predicates::fit_for_systemic().test(w));
         assert_eq!(
             w.case().recurrence.macrovascular_invasion,
-            MacrovascularInvasion::None
+            MacrovascularInvasion::Absent
         );
         let err = incomplete().decide(w).unwrap_err();
         assert!(err.matched.is_empty());

@@ -1552,7 +1552,7 @@ fn regimen_invariants_over_many_histories() {
         c.performance_status.ecog = Ecog::new(0).expect("ecog");
         c.drug_safety.liver_transplant_recipient = i % 5 == 0;
         c.drug_safety.autoimmune_disease = [
-            AutoimmuneDisease::None,
+            AutoimmuneDisease::Absent,
             AutoimmuneDisease::Inactive,
             AutoimmuneDisease::ActiveOnSystemicTreatment,
         ][i % 3];

@@ -130,7 +130,7 @@ proptest! {
         let n = u32::from(ih.nodules.get());
         let d = ih.largest_diameter_mm.map(|d| u32::from(d.get()));
         prop_assert_eq!(case.goals_of_care, GoalsOfCare::ActiveTreatment);
-        prop_assert_eq!(r.macrovascular_invasion, MacrovascularInvasion::None);
+        prop_assert_eq!(r.macrovascular_invasion, MacrovascularInvasion::Absent);
         prop_assert!(r.extrahepatic_sites.is_empty());
         prop_assert!(!ih.infiltrative);
         prop_assert!(n == 1 || d.is_some_and(|d| d + 10 * n <= 70), "n {n}, d {d:?}");

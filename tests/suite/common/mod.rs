@@ -240,16 +240,16 @@ fn liver_function(x: &mut Dice, p: &Policy) -> LiverFunction {
     };
     let ascites = |x: &mut Dice| {
         x.pick(&[
-            Ascites::None,
-            Ascites::None,
+            Ascites::Absent,
+            Ascites::Absent,
             Ascites::MildOrControlled,
             Ascites::ModerateToSevere,
         ])
     };
     let encephalopathy = |x: &mut Dice| {
         x.pick(&[
-            Encephalopathy::None,
-            Encephalopathy::None,
+            Encephalopathy::Absent,
+            Encephalopathy::Absent,
             Encephalopathy::Grade1To2,
             Encephalopathy::Grade3To4,
         ])
@@ -345,11 +345,11 @@ fn recurrence(x: &mut Dice, p: &Policy) -> Recurrence {
             .collect();
         (x.pick(MacrovascularInvasion::ALL), sites)
     } else {
-        (MacrovascularInvasion::None, SiteSet::EMPTY)
+        (MacrovascularInvasion::Absent, SiteSet::EMPTY)
     };
     let intrahepatic = if n == 0 {
         // No nodules: only valid with spread or vascular invasion.
-        if mvi == MacrovascularInvasion::None && sites.is_empty() {
+        if mvi == MacrovascularInvasion::Absent && sites.is_empty() {
             if x.chance(1, 2) {
                 sites = SiteSet::of(&[x.pick(ExtrahepaticSite::ALL)]);
             } else {
@@ -479,7 +479,7 @@ pub fn decode_case(rolls: &CaseRolls, p: &Policy) -> Case {
 pub fn localize(mut c: Case) -> Case {
     c.goals_of_care = GoalsOfCare::ActiveTreatment;
     c.performance_status.ecog = Ecog::new(0).unwrap();
-    c.recurrence.macrovascular_invasion = MacrovascularInvasion::None;
+    c.recurrence.macrovascular_invasion = MacrovascularInvasion::Absent;
     c.recurrence.extrahepatic_sites = SiteSet::EMPTY;
     let ih = &mut c.recurrence.intrahepatic;
     if ih.nodules.get() == 0 {

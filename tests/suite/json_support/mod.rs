@@ -168,7 +168,7 @@ fn valid_recurrence() -> impl Strategy<Value = Recurrence> {
             )| {
                 let diameter = DiameterMm::new(diameter).unwrap();
                 let intrahepatic = if nodules == 0 {
-                    if mvi == MacrovascularInvasion::None && sites.is_empty() {
+                    if mvi == MacrovascularInvasion::Absent && sites.is_empty() {
                         sites = sites.with(site);
                     }
                     Intrahepatic {
@@ -268,7 +268,7 @@ pub fn loose_case() -> impl Strategy<Value = Case> {
         0i64..=3,
         proptest::option::of(1i64..=60),
         any::<(bool, bool)>(),
-        prop_oneof![2 => Just(MacrovascularInvasion::None), 1 => select(MacrovascularInvasion::ALL)],
+        prop_oneof![2 => Just(MacrovascularInvasion::Absent), 1 => select(MacrovascularInvasion::ALL)],
         prop_oneof![Just(SiteSet::EMPTY), sites(2)],
     )
         .prop_map(|(nodules, diameter, (infiltrative, unsafe_location), mvi, sites)| Recurrence {
