@@ -42,7 +42,7 @@ use criterion::{Criterion, SamplingMode, Throughput};
 use hcc_pathways::case::{AutoimmuneDisease, GoalsOfCare, MacrovascularInvasion, Regimen, Varices};
 use hcc_pathways::{
     classify, classify_all, recommend, scores, Case, Classification, Error, Pathway, PathwayRule,
-    Policy, Recommendation,
+    PathwayRules, Policy, Recommendation,
 };
 
 #[path = "../examples/support/cohort_gen.rs"]
@@ -60,14 +60,16 @@ const GROUP: &str = "recommend";
 /// rules.
 fn any_regimen_eligible(case: &Case, p: &Policy) -> bool {
     use Regimen::*;
-    let history = &case.history.systemic_regimens;
+    let Some(history) = case.history.systemic_regimens.as_ref() else {
+        return false;
+    };
     let received = history.received();
     let safety = &case.drug_safety;
-    let ici_barred = safety.liver_transplant_recipient
-        || safety.autoimmune_disease == AutoimmuneDisease::ActiveOnSystemicTreatment;
+    let ici_barred = safety.liver_transplant_recipient == Some(true)
+        || safety.autoimmune_disease == Some(AutoimmuneDisease::ActiveOnSystemicTreatment);
     let bev_barred = matches!(
         safety.varices,
-        Varices::UntreatedHighRisk | Varices::RecentBleeding
+        Some(Varices::UntreatedHighRisk | Varices::RecentBleeding)
     );
     let sorafenib = history
         .as_slice()
@@ -163,12 +165,23 @@ fn any_regimen_eligible(case: &Case, p: &Policy) -> bool {
 fn floor(case: &Case, p: &Policy) -> Result<Classification, Error> {
     use Pathway::*;
     p.validate()?;
-    let cp = case.validated_child_pugh()?;
-    let decided = |pathway, rule| Ok(Classification { pathway, rule });
+    // The floor decides complete cases (every fact the pathway reads known).
+    let incomplete = || Error::invalid("", hcc_pathways::Reason::Missing { because: None });
+    let cp = case
+        .validated_child_pugh()?
+        .known()
+        .ok_or_else(incomplete)?;
+    let decided = |pathway, rule: PathwayRule| {
+        Ok(Classification {
+            pathway,
+            rule: Some(rule),
+            rules: PathwayRules::EMPTY.with(rule),
+        })
+    };
 
-    let ecog = case.performance_status.ecog.get();
+    let ecog = case.performance_status.ecog.ok_or_else(incomplete)?.get();
     let related = case.performance_status.cancer_related;
-    if case.goals_of_care == GoalsOfCare::ComfortFocused {
+    if case.goals_of_care == Some(GoalsOfCare::ComfortFocused) {
         return decided(PalliativeCare, PathwayRule::R1);
     }
     if ecog >= p.terminal_min_ecog || cp >= p.terminal_min_child_pugh {
@@ -176,7 +189,7 @@ fn floor(case: &Case, p: &Policy) -> Result<Classification, Error> {
     }
     // Computed only where a rule needs it, as hand-written code would.
     let fit_for_systemic = || {
-        let regimens = case.history.systemic_regimens.len();
+        let regimens = case.history.systemic_regimens.map_or(0, |h| h.len());
         ecog <= p.systemic_max_ecog
             && cp <= p.systemic_max_child_pugh
             && (regimens < usize::from(p.later_line_from_regimens)
@@ -184,7 +197,8 @@ fn floor(case: &Case, p: &Policy) -> Result<Classification, Error> {
             && any_regimen_eligible(case, p)
     };
     let r = &case.recurrence;
-    if r.macrovascular_invasion != MacrovascularInvasion::Absent || !r.extrahepatic_sites.is_empty()
+    if r.macrovascular_invasion != Some(MacrovascularInvasion::Absent)
+        || !r.extrahepatic_sites.is_some_and(|s| s.is_empty())
     {
         return if fit_for_systemic() {
             decided(SystemicTherapy, PathwayRule::R3)
@@ -193,14 +207,17 @@ fn floor(case: &Case, p: &Policy) -> Result<Classification, Error> {
         };
     }
     let ih = &r.intrahepatic;
-    let nodules = ih.nodules.get();
-    let limited = !ih.infiltrative
+    let nodules = ih.nodules.ok_or_else(incomplete)?.get();
+    let limited = ih.infiltrative == Some(false)
         && (nodules == 1
             || scores::up_to_seven_sum(ih).is_some_and(|s| s <= u32::from(p.up_to_seven_limit)));
     let h = &case.history;
-    let refractory = h.tace_insufficient_responses.get() >= p.refractory_insufficient_responses
-        || h.tace_intrahepatic_progressions.get() >= p.refractory_intrahepatic_progressions
-        || (h.afp_rising_after_tace && p.refractory_on_afp_rise);
+    let refractory = h
+        .tace_insufficient_responses
+        .is_some_and(|c| c.get() >= p.refractory_insufficient_responses)
+        || h.tace_intrahepatic_progressions
+            .is_some_and(|c| c.get() >= p.refractory_intrahepatic_progressions)
+        || (h.afp_rising_after_tace == Some(true) && p.refractory_on_afp_rise);
     let ablation = (1..=u16::from(p.ablation_max_nodules)).contains(&nodules)
         && ih
             .largest_diameter_mm

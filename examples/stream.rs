@@ -55,7 +55,7 @@ fn run(reader: impl BufRead, policy: &Policy, recommend: bool, quiet: bool) -> i
             let line = line?;
             counts.record(
                 line.number,
-                line.result.map(|r| r.rule.wire_name().into()),
+                line.result.map(|r| rules_text(r.rules).into()),
                 quiet,
             );
         }
@@ -64,7 +64,7 @@ fn run(reader: impl BufRead, policy: &Policy, recommend: bool, quiet: bool) -> i
             let line = line?;
             counts.record(
                 line.number,
-                line.result.map(|c| c.rule.wire_name().into()),
+                line.result.map(|c| rules_text(c.rules).into()),
                 quiet,
             );
         }
@@ -128,4 +128,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(2),
     }
+}
+
+/// The candidate rules as text: `R5`, or `R2 or R7` when facts not known leave both.
+fn rules_text(rules: hcc_pathways::PathwayRules) -> String {
+    let ids: Vec<&str> = rules.iter().map(|r| r.wire_name()).collect();
+    ids.join(" or ")
 }

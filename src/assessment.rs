@@ -4,23 +4,38 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::case::{Case, Regimen, RegimenSet};
-use crate::outcomes::{LineOfTherapy, OmissionReason, OrderEntry, Pathway, PathwayRule};
+use crate::case::{Case, Regimen, RegimenHistory, RegimenSet};
+use crate::engine::{Truth, Verdict};
+use crate::outcomes::{
+    LineOfTherapy, OmissionReason, OrderEntry, Pathway, PathwayRule, PathwayRules,
+};
 use crate::policy::Policy;
-use crate::scores::Scores;
+use crate::scores::{ChildPughRange, Scores};
 
 /// Which candidate regimens of the current line may be offered, and why each other one is
 /// left out: decided once per case by the omission rules and read by everything after.
+///
+/// With unknown facts a regimen may be neither surely eligible nor surely left out: it is then
+/// pending (`possible` but not `permitted`), and the fact it waits for is named in the
+/// recommendation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Eligibility {
-    /// The regimens of the line's order (before omissions).
+    /// The regimens of the line's order (before omissions); with the order not known, those
+    /// of every order possible.
     pub candidates: RegimenSet,
-    /// The candidates left out by each omission reason (index: `OmissionReason as usize`).
+    /// The candidates surely left out by each omission reason (index: `OmissionReason as
+    /// usize`).
     pub omitted: [RegimenSet; OMISSION_REASONS],
-    /// The candidates no omission rule leaves out.
+    /// The candidates no omission rule may leave out: eligible whatever the unknown facts are.
     pub permitted: RegimenSet,
-    /// Which omission rules matched (bit `i` is rule `i` of the omission rule set).
+    /// The candidates no omission rule surely leaves out: eligible for some values of the
+    /// unknown facts (`permitted` and the pending ones).
+    pub possible: RegimenSet,
+    /// Which omission rules matched whatever the unknown facts are (bit `i` is rule `i` of the
+    /// omission rule set).
     pub rules_matched: u64,
+    /// Which omission rules may match.
+    pub rules_possible: u64,
 }
 
 /// How many omission reasons there are.
@@ -32,35 +47,124 @@ impl Eligibility {
         candidates: RegimenSet::EMPTY,
         omitted: [RegimenSet::EMPTY; OMISSION_REASONS],
         permitted: RegimenSet::EMPTY,
+        possible: RegimenSet::EMPTY,
         rules_matched: 0,
+        rules_possible: 0,
     };
 
-    /// Why `regimen` is left out, in the order of [`OmissionReason::ALL`] (none: permitted or
-    /// not a candidate).
+    /// Why `regimen` is left out, in the order of [`OmissionReason::ALL`] (none: permitted,
+    /// pending or not a candidate).
     pub fn reasons(&self, regimen: Regimen) -> impl Iterator<Item = OmissionReason> + '_ {
         OmissionReason::ALL
             .iter()
             .copied()
             .filter(move |r| self.omitted[*r as usize].contains(regimen))
     }
+
+    /// The candidates waiting for an unknown fact: neither surely eligible nor surely left out.
+    pub fn pending(&self) -> RegimenSet {
+        self.possible.difference(self.permitted)
+    }
+
+    /// Whether at least one candidate is eligible: true when one surely is, false when none
+    /// may be, unknown otherwise.
+    pub fn any_eligible(&self) -> Truth {
+        if !self.permitted.is_empty() {
+            Truth::True
+        } else if self.possible.is_empty() {
+            Truth::False
+        } else {
+            Truth::Unknown
+        }
+    }
+}
+
+/// What the pathway rules decided for a case (spec §4, §8).
+///
+/// `Decided` when every valid completion of the unknown facts leads to one pathway (always, for
+/// a complete case, with exactly one rule); `Undecided` otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PathwayDecision {
+    /// One pathway whatever the unknown facts are; `rules` are the rules some completion
+    /// makes match (one for a complete case).
+    Decided {
+        /// The pathway.
+        pathway: Pathway,
+        /// The candidate rules, all of this pathway.
+        rules: PathwayRules,
+    },
+    /// Completions of the unknown facts lead to different pathways.
+    Undecided {
+        /// The candidate rules (of at least two pathways).
+        rules: PathwayRules,
+    },
+}
+
+impl PathwayDecision {
+    /// The decision for the candidate rules `rules` (not empty).
+    pub(crate) fn of(rules: PathwayRules) -> PathwayDecision {
+        let mut pathways = rules.iter().map(PathwayRule::pathway);
+        let first = pathways.next().unwrap_or(Pathway::PalliativeCare);
+        if pathways.all(|p| p == first) {
+            PathwayDecision::Decided {
+                pathway: first,
+                rules,
+            }
+        } else {
+            PathwayDecision::Undecided { rules }
+        }
+    }
+
+    /// The candidate rules.
+    pub fn rules(&self) -> PathwayRules {
+        match self {
+            PathwayDecision::Decided { rules, .. } | PathwayDecision::Undecided { rules } => *rules,
+        }
+    }
+
+    /// The pathway, when decided.
+    pub fn pathway(&self) -> Option<Pathway> {
+        match self {
+            PathwayDecision::Decided { pathway, .. } => Some(*pathway),
+            PathwayDecision::Undecided { .. } => None,
+        }
+    }
+
+    /// The rule, when exactly one remains.
+    pub fn rule(&self) -> Option<PathwayRule> {
+        let rules = self.rules();
+        let mut it = rules.iter();
+        match (it.next(), it.next()) {
+            (Some(r), None) => Some(r),
+            _ => None,
+        }
+    }
 }
 
 /// The decisions made once per case, in this order, each read by the later ones as leaves:
 /// the line of therapy, the order of its options, which regimens are eligible, the pathway.
+/// Each is a verdict over the rules: with unknown facts several may remain possible.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Decisions {
-    /// The line of therapy (from the regimens received).
-    pub line: LineOfTherapy,
-    /// Index of the line rule that decided it.
+    /// The line rules that match (one for a complete history).
+    pub lines: Verdict,
+    /// The line of therapy, when one line rule remains.
+    pub line: Option<LineOfTherapy>,
+    /// Index of the line rule that decided it (or of the first possible one).
     pub line_rule: u8,
-    /// The options of the line, in order.
+    /// The order rules that match.
+    pub orders: Verdict,
+    /// The options of the line, in order (with the order not known, those of the first order
+    /// rule possible).
     pub order: &'static [OrderEntry],
-    /// Index of the order rule that decided it.
+    /// Index of that order rule.
     pub order_rule: u8,
     /// Which candidate regimens may be offered.
     pub eligibility: Eligibility,
-    /// The pathway rule that matched.
-    pub pathway: PathwayRule,
+    /// The pathway rules that match whatever the unknown facts are.
+    pub pathway_matched: PathwayRules,
+    /// The pathway rules some valid completion may make match.
+    pub pathway_rules: PathwayRules,
 }
 
 impl Decisions {
@@ -68,12 +172,21 @@ impl Decisions {
     /// decision of a later stage (a unit test of the pipeline checks this), so these
     /// placeholders are never read.
     pub(crate) const PENDING: Decisions = Decisions {
-        line: LineOfTherapy::First,
+        lines: Verdict {
+            matched: 0,
+            possible: 0,
+        },
+        line: None,
         line_rule: u8::MAX,
+        orders: Verdict {
+            matched: 0,
+            possible: 0,
+        },
         order: &[],
         order_rule: u8::MAX,
         eligibility: Eligibility::NONE,
-        pathway: PathwayRule::R1,
+        pathway_matched: PathwayRules::EMPTY,
+        pathway_rules: PathwayRules::EMPTY,
     };
 }
 
@@ -86,24 +199,27 @@ impl Decisions {
 /// therapy, its options' order, eligibility, the pathway — each exactly once; later rule sets
 /// read those decisions as leaves instead of deriving them again.
 ///
-/// The Child–Pugh score is computed when the assessment is built; the other scores (ALBI needs
-/// a logarithm) on first use of [`Assessment::scores`], so classifying a case does not pay for
-/// them.
+/// Facts may be unknown (spec §8): every decision is then a verdict, and the pathway is
+/// [`PathwayDecision::Undecided`] when completions of the unknown facts disagree.
+///
+/// The Child–Pugh scores are computed when the assessment is built; the other scores (ALBI
+/// needs a logarithm) on first use of [`Assessment::scores`], so classifying a case does not pay
+/// for them.
 ///
 /// ```
 /// use hcc_pathways::{Assessment, Case, Pathway, Policy};
 /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
 /// let a = Assessment::new(&Case::from_json(&json)?, &Policy::default())?;
-/// assert_eq!(a.scores().child_pugh_score, 5);
-/// assert_eq!(a.pathway(), Pathway::RepeatIntervention);
-/// assert_eq!(a.pathway_rule(), "R5");
+/// assert_eq!(a.scores().child_pugh_score, Some(5));
+/// assert_eq!(a.pathway(), Some(Pathway::RepeatIntervention));
+/// assert_eq!(a.pathway_rule().unwrap(), "R5");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct Assessment {
     pub(crate) case: Case,
     pub(crate) policy: Policy,
-    pub(crate) child_pugh: u8,
+    pub(crate) child_pugh: ChildPughRange,
     pub(crate) scores: OnceLock<Scores>,
     pub(crate) decisions: Decisions,
 }
@@ -125,38 +241,43 @@ impl Assessment {
             .get_or_init(|| Scores::with_child_pugh(&self.case, self.child_pugh, &self.policy))
     }
 
-    /// ECOG performance status.
-    pub fn ecog(&self) -> u8 {
-        self.case.performance_status.ecog.get()
+    /// ECOG performance status, when known.
+    pub fn ecog(&self) -> Option<u8> {
+        self.case.performance_status.ecog.map(|e| e.get())
     }
 
-    /// Whether an ECOG 1–2 impairment is recorded as cancer-related (`None` at ECOG 0, 3 or 4,
-    /// where it is not asked).
+    /// Whether an ECOG 1–2 impairment is recorded as cancer-related, as recorded (`None`: not
+    /// recorded; it matters only at ECOG 1–2).
     pub fn cancer_related(&self) -> Option<bool> {
-        match self.ecog() {
-            1 | 2 => self.case.performance_status.cancer_related,
-            _ => None,
-        }
+        self.case.performance_status.cancer_related
     }
 
-    /// The Child–Pugh score the rules use (recorded or computed).
-    pub fn child_pugh(&self) -> u8 {
+    /// The Child–Pugh scores the facts allow (one when known).
+    pub fn child_pugh(&self) -> ChildPughRange {
         self.child_pugh
     }
 
     /// The up-to-seven sum (largest mm + 10 × nodules), `None` for infiltrative growth or an
-    /// unknown diameter: [`Scores::up_to_seven_sum`] without computing the other scores.
+    /// unknown diameter, nodule count or growth: [`Scores::up_to_seven_sum`] without computing
+    /// the other scores.
     pub fn up_to_seven_sum(&self) -> Option<u32> {
         crate::scores::up_to_seven_sum(&self.case.recurrence.intrahepatic)
     }
 
-    /// Number of systemic regimens already received (the current line is this + 1).
-    pub fn regimens_received(&self) -> usize {
-        self.case.history.systemic_regimens.len()
+    /// The systemic regimens received, when known.
+    pub fn regimen_history(&self) -> Option<&RegimenHistory> {
+        self.case.history.systemic_regimens.as_ref()
     }
 
-    /// The line of therapy, decided once by the line rules.
-    pub fn line(&self) -> LineOfTherapy {
+    /// Number of systemic regimens already received (the current line is this + 1), when
+    /// known.
+    pub fn regimens_received(&self) -> Option<usize> {
+        self.regimen_history().map(RegimenHistory::len)
+    }
+
+    /// The line of therapy decided once by the line rules (`None` when the history is not
+    /// known well enough to tell).
+    pub fn line(&self) -> Option<LineOfTherapy> {
         self.decisions.line
     }
 
@@ -172,19 +293,24 @@ impl Assessment {
         &self.decisions.eligibility
     }
 
-    /// The regimens of the current line that may be offered.
+    /// The regimens of the current line that may be offered whatever the unknown facts are.
     pub fn permitted_regimens(&self) -> RegimenSet {
         self.decisions.eligibility.permitted
     }
 
-    /// The pathway rule that matched (R1–R7), decided once.
-    pub fn pathway_rule(&self) -> PathwayRule {
-        self.decisions.pathway
+    /// What the pathway rules decided.
+    pub fn pathway_decision(&self) -> PathwayDecision {
+        PathwayDecision::of(self.decisions.pathway_rules)
     }
 
-    /// The pathway.
-    pub fn pathway(&self) -> Pathway {
-        self.decisions.pathway.pathway()
+    /// The pathway rule, when exactly one remains (always for a complete case).
+    pub fn pathway_rule(&self) -> Option<PathwayRule> {
+        self.pathway_decision().rule()
+    }
+
+    /// The pathway, when decided.
+    pub fn pathway(&self) -> Option<Pathway> {
+        self.pathway_decision().pathway()
     }
 }
 

@@ -51,7 +51,7 @@ pub(crate) fn classify_under_valid_policy(
     policy: &Policy,
 ) -> Result<Classification, Error> {
     crate::evaluate::assess(case, policy, &mut crate::evaluate::Memo::silent())
-        .map(|a| crate::classification(&a))
+        .and_then(|a| crate::classification(&a))
 }
 
 /// Recommends for every case under one policy: element `i` is

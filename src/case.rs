@@ -257,90 +257,67 @@ impl Regimen {
 }
 
 /// Performance status.
+///
+/// In JSON both keys are written; `null` says a fact is not known (spec §8). `cancer_related`
+/// may be left out unless ECOG is 1 or 2.
 #[derive(Clone, Copy, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::performance_status))]
 pub struct PerformanceStatus {
-    /// ECOG 0–4.
-    pub ecog: Ecog,
+    /// ECOG 0–4; `None` (`null`): not known.
+    pub ecog: Option<Ecog>,
     /// Whether an ECOG 1–2 impairment is caused by the cancer (BCLC 2022: only cancer-related
-    /// impairment upstages). Required when ECOG is 1 or 2; ignored otherwise.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    /// impairment upstages). Required when ECOG is 1 or 2 (`null`: not known); ignored
+    /// otherwise.
     pub cancer_related: Option<bool>,
 }
 
 /// Liver function: a recorded Child–Pugh score, its five components, or both (they must agree).
 /// Bilirubin and albumin together also give ALBI.
+///
+/// In JSON the score key, or all five component keys, must be written; any of them may be
+/// `null` (not known). With the score unknown, Child–Pugh is the range the known components
+/// allow (each unknown one scores 1 to 3 points); all unknown: 5 to 15.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::liver_function))]
 pub struct LiverFunction {
-    /// Child–Pugh score 5–15 as recorded; required unless all five components are given.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    /// Child–Pugh score 5–15 as recorded.
     pub child_pugh_score: Option<ChildPughScore>,
     /// Serum total bilirubin with its unit (`mg_dl` or `umol_l`).
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub bilirubin: Option<Bilirubin>,
     /// Serum albumin with its unit (`g_dl` or `g_l`).
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub albumin: Option<Albumin>,
     /// INR.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub inr: Option<Inr>,
     /// Ascites.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub ascites: Option<Ascites>,
     /// Hepatic encephalopathy.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub encephalopathy: Option<Encephalopathy>,
 }
 
 /// The recurrence inside the liver.
+///
+/// In JSON `nodules`, `infiltrative` and `unsafe_ablation_location` are always written
+/// (`null`: not known); `largest_diameter_mm` when there is at least one nodule and the growth
+/// is not infiltrative.
 #[derive(Clone, Copy, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::intrahepatic))]
 pub struct Intrahepatic {
     /// Number of nodules (0 only with extrahepatic spread or vascular invasion).
-    pub nodules: NoduleCount,
+    pub nodules: Option<NoduleCount>,
     /// Diameter of the largest nodule in whole millimetres; required when there is at least
     /// one nodule, unless the growth is infiltrative; not allowed without nodules.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub largest_diameter_mm: Option<DiameterMm>,
     /// Infiltrative or diffuse growth.
-    pub infiltrative: bool,
+    pub infiltrative: Option<bool>,
     /// A nodule lies where thermal ablation is unsafe (next to a major vessel, the main bile
     /// duct, the gallbladder or bowel).
-    pub unsafe_ablation_location: bool,
+    pub unsafe_ablation_location: Option<bool>,
 }
 
 /// The recurrence: intrahepatic disease, vascular invasion, extrahepatic spread, AFP.
@@ -352,11 +329,19 @@ pub struct Intrahepatic {
 pub struct Recurrence {
     /// Disease inside the liver.
     pub intrahepatic: Intrahepatic,
-    /// Macrovascular invasion.
-    pub macrovascular_invasion: MacrovascularInvasion,
-    /// Sites of spread outside the liver (empty when none).
-    pub extrahepatic_sites: SiteSet,
-    /// Serum AFP in ng/mL, if measured.
+    /// Macrovascular invasion; `null`: not known.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub macrovascular_invasion: Option<MacrovascularInvasion>,
+    /// Sites of spread outside the liver (empty when none); `null`: not known.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub extrahepatic_sites: Option<SiteSet>,
+    /// Serum AFP in ng/mL; absent or `null`: not known.
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -507,41 +492,75 @@ impl schemars::JsonSchema for RegimenHistory {
     }
 }
 
-/// Treatment history before this recurrence.
+/// Treatment history before this recurrence. Every fact but `procedures` may be `null`, not
+/// known.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::history))]
 pub struct History {
-    /// Interventional and surgical procedures received (at least one).
+    /// Interventional and surgical procedures received (at least one; always known).
     pub procedures: ProcedureSet,
     /// Consecutive insufficient responses to TACE (viable tumour > 50 % on imaging 1–3 months
-    /// after TACE).
-    pub tace_insufficient_responses: Count,
-    /// Consecutive intrahepatic progressions after TACE.
-    pub tace_intrahepatic_progressions: Count,
-    /// AFP rising continuously right after TACE.
-    pub afp_rising_after_tace: bool,
+    /// after TACE). Without TACE or TAE in `procedures` an unknown count is 0.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub tace_insufficient_responses: Option<Count>,
+    /// Consecutive intrahepatic progressions after TACE (0 when unknown without TACE or TAE).
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub tace_intrahepatic_progressions: Option<Count>,
+    /// AFP rising continuously right after TACE (no when unknown without TACE or TAE).
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub afp_rising_after_tace: Option<bool>,
     /// Months from the last procedure to the diagnosis of this recurrence.
-    pub months_since_last_procedure: Months,
-    /// Systemic regimens received, oldest first.
-    pub systemic_regimens: RegimenHistory,
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub months_since_last_procedure: Option<Months>,
+    /// Systemic regimens received, oldest first; `null`: not known.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub systemic_regimens: Option<RegimenHistory>,
 }
 
-/// Facts that decide whether a drug is safe.
+/// Facts that decide whether a drug is safe; each may be `null`, not known.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::drug_safety))]
 pub struct DrugSafety {
     /// The patient is a liver-transplant recipient.
-    pub liver_transplant_recipient: bool,
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub liver_transplant_recipient: Option<bool>,
     /// Autoimmune disease.
-    pub autoimmune_disease: AutoimmuneDisease,
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub autoimmune_disease: Option<AutoimmuneDisease>,
     /// Oesophageal varices.
-    pub varices: Varices,
-    /// HBsAg positive, if tested.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub varices: Option<Varices>,
+    /// HBsAg positive; absent or `null`: not tested or not known.
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -554,21 +573,133 @@ pub struct DrugSafety {
 ///
 /// Build one field by field, or parse JSON with [`Case::from_json`] (unknown fields are
 /// rejected). Either way [`Case::validate`] checks the facts that depend on each other.
+///
+/// Every fact but the procedures received may be unknown (spec §8): `None` here, `null` in
+/// JSON. The recommendation is still decided when no completion of the unknown facts could
+/// change the pathway; otherwise it names the facts needed ([`crate::decide`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::case))]
 pub struct Case {
     /// Performance status.
     pub performance_status: PerformanceStatus,
     /// Liver function.
     pub liver_function: LiverFunction,
-    /// Goals of care.
-    pub goals_of_care: GoalsOfCare,
+    /// Goals of care; `null`: not known.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::case_serde::nullable")
+    )]
+    pub goals_of_care: Option<GoalsOfCare>,
     /// The recurrence.
     pub recurrence: Recurrence,
     /// Treatment history.
     pub history: History,
     /// Drug-safety facts.
     pub drug_safety: DrugSafety,
+}
+
+impl Case {
+    /// The JSON paths of the facts this case leaves unknown, in document order (a Child–Pugh
+    /// score that its components give is not unknown).
+    ///
+    /// ```
+    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+    /// let mut case = hcc_pathways::Case::from_json(&json)?;
+    /// assert_eq!(case.unknown_facts().count(), 0);
+    /// case.drug_safety.varices = None;
+    /// assert_eq!(case.unknown_facts().collect::<Vec<_>>(), ["drug_safety.varices"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unknown_facts(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let ps = &self.performance_status;
+        let lf = &self.liver_function;
+        let components = [
+            (lf.bilirubin.is_none(), "liver_function.bilirubin"),
+            (lf.albumin.is_none(), "liver_function.albumin"),
+            (lf.inr.is_none(), "liver_function.inr"),
+            (lf.ascites.is_none(), "liver_function.ascites"),
+            (lf.encephalopathy.is_none(), "liver_function.encephalopathy"),
+        ];
+        let score_known = lf.child_pugh_score.is_some() || components.iter().all(|(u, _)| !u);
+        let ih = &self.recurrence.intrahepatic;
+        let diameter_matters =
+            !matches!(ih.nodules, Some(n) if n.get() == 0) && ih.infiltrative != Some(true);
+        let h = &self.history;
+        let had_tace =
+            h.procedures.contains(Procedure::Tace) || h.procedures.contains(Procedure::Tae);
+        let ecog = ps.ecog.map(|e| e.get());
+        let d = &self.drug_safety;
+        let r = &self.recurrence;
+        let facts = [
+            (ecog.is_none(), "performance_status.ecog"),
+            (
+                ps.cancer_related.is_none() && !matches!(ecog, Some(0 | 3 | 4)),
+                "performance_status.cancer_related",
+            ),
+            (
+                !score_known && components.iter().all(|(u, _)| *u),
+                "liver_function.child_pugh_score",
+            ),
+        ];
+        let partial = !score_known && !components.iter().all(|(u, _)| *u);
+        facts
+            .into_iter()
+            .chain(components.into_iter().map(move |(u, p)| (u && partial, p)))
+            .chain([
+                (self.goals_of_care.is_none(), "goals_of_care"),
+                (ih.nodules.is_none(), "recurrence.intrahepatic.nodules"),
+                (
+                    ih.largest_diameter_mm.is_none() && diameter_matters,
+                    "recurrence.intrahepatic.largest_diameter_mm",
+                ),
+                (
+                    ih.infiltrative.is_none(),
+                    "recurrence.intrahepatic.infiltrative",
+                ),
+                (
+                    ih.unsafe_ablation_location.is_none(),
+                    "recurrence.intrahepatic.unsafe_ablation_location",
+                ),
+                (
+                    r.macrovascular_invasion.is_none(),
+                    "recurrence.macrovascular_invasion",
+                ),
+                (
+                    r.extrahepatic_sites.is_none(),
+                    "recurrence.extrahepatic_sites",
+                ),
+                (r.afp_ng_ml.is_none(), "recurrence.afp_ng_ml"),
+                (
+                    h.tace_insufficient_responses.is_none() && had_tace,
+                    "history.tace_insufficient_responses",
+                ),
+                (
+                    h.tace_intrahepatic_progressions.is_none() && had_tace,
+                    "history.tace_intrahepatic_progressions",
+                ),
+                (
+                    h.afp_rising_after_tace.is_none() && had_tace,
+                    "history.afp_rising_after_tace",
+                ),
+                (
+                    h.months_since_last_procedure.is_none(),
+                    "history.months_since_last_procedure",
+                ),
+                (h.systemic_regimens.is_none(), "history.systemic_regimens"),
+                (
+                    d.liver_transplant_recipient.is_none(),
+                    "drug_safety.liver_transplant_recipient",
+                ),
+                (
+                    d.autoimmune_disease.is_none(),
+                    "drug_safety.autoimmune_disease",
+                ),
+                (d.varices.is_none(), "drug_safety.varices"),
+                (d.hbsag_positive.is_none(), "drug_safety.hbsag_positive"),
+            ])
+            .filter_map(|(unknown, path)| unknown.then_some(path))
+    }
 }

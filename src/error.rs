@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::engine::HitPolicyError;
+use crate::pathway_names::PathwayRules;
 
 /// Why a field was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,6 +132,21 @@ pub enum Error {
     /// A rule set matched zero or several rules for a valid case: a defect in the rule set.
     #[error(transparent)]
     HitPolicy(#[from] HitPolicyError),
+    /// The case is valid, but facts it leaves unknown decide between pathways (spec §8): the
+    /// candidate rules lead to more than one. [`crate::decide`] names the facts needed.
+    #[error("undecided: the pathway depends on facts not known (candidate rules {}); `decide` names the facts needed", rule_list(*.rules))]
+    Undecided {
+        /// The candidate rules (of at least two pathways).
+        rules: PathwayRules,
+    },
+}
+
+fn rule_list(rules: PathwayRules) -> String {
+    rules
+        .iter()
+        .map(|r| r.wire_name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Error {
@@ -146,7 +162,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::Invalid { field, .. } => Some(field),
-            Error::HitPolicy(_) => None,
+            Error::HitPolicy(_) | Error::Undecided { .. } => None,
         }
     }
 

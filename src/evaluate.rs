@@ -19,10 +19,10 @@ use crate::advice::considerations;
 use crate::advice::details::{self, Placement};
 use crate::assessment::{Assessment, Decisions, Eligibility};
 use crate::case::{Case, Regimen, RegimenSet};
-use crate::engine::{HitPolicyError, Predicate, RuleSet, Trace};
+use crate::engine::{HitPolicyError, Leaves, Predicate, RuleSet, Trace, Truth, Verdict};
 use crate::error::Error;
 use crate::outcomes::{
-    LineOfTherapy, Modality, OptionSet, OrderEntry, Pathway, PathwayRule, TreatmentId,
+    LineOfTherapy, Modality, OptionSet, OrderEntry, Pathway, PathwayRule, PathwayRules, TreatmentId,
 };
 use crate::pathway::pathway_rules;
 use crate::policy::Policy;
@@ -204,6 +204,8 @@ pub(crate) fn tables() -> &'static Tables {
 /// The leaf values of one case, each evaluated at most once.
 pub(crate) struct Memo {
     /// Bit `s % 64` of word `s / 64`: slot `s` has been evaluated.
+    evaluated: [u64; 2],
+    /// Likewise: slot `s` is known (not unknown).
     known: [u64; 2],
     /// Likewise: slot `s` is true.
     value: [u64; 2],
@@ -214,6 +216,7 @@ impl Memo {
     /// An empty cache (allocation-free).
     pub(crate) fn silent() -> Memo {
         Memo {
+            evaluated: [0; 2],
             known: [0; 2],
             value: [0; 2],
             catalogue: &tables().catalogue,
@@ -222,45 +225,63 @@ impl Memo {
 
     /// The value of catalogue slot `slot`, evaluating it on first use.
     #[inline]
-    fn leaf(&mut self, a: &Assessment, slot: u8) -> bool {
+    fn leaf(&mut self, a: &Assessment, slot: u8) -> Truth {
         let (w, bit) = (usize::from(slot >> 6) & 1, 1u64 << (slot & 63));
-        if self.known[w] & bit != 0 {
-            return self.value[w] & bit != 0;
+        if self.evaluated[w] & bit == 0 {
+            let value = self.catalogue[usize::from(slot)].evaluate(a, &mut Trace::silent());
+            self.evaluated[w] |= bit;
+            match value {
+                Truth::True => {
+                    self.known[w] |= bit;
+                    self.value[w] |= bit;
+                }
+                Truth::False => self.known[w] |= bit,
+                Truth::Unknown => {}
+            }
+            return value;
         }
-        let value = self.catalogue[usize::from(slot)].evaluate(a, &mut Trace::silent());
-        self.known[w] |= bit;
-        if value {
-            self.value[w] |= bit;
+        if self.known[w] & bit == 0 {
+            Truth::Unknown
+        } else {
+            Truth::from(self.value[w] & bit != 0)
         }
-        value
     }
 
-    /// The rules of a table's set that match, reading from the cache only the leaves its
-    /// conditions need.
+    /// The verdict of a table's set, reading from the cache only the leaves its conditions need
+    /// while they are known.
     ///
     /// # Errors
     /// The set's [`HitPolicyError`].
-    pub(crate) fn hits<D>(
+    pub(crate) fn verdict<D>(
         &mut self,
         a: &Assessment,
         table: &Table<D>,
-    ) -> Result<u64, HitPolicyError> {
-        table.set.hits_with(|i| self.leaf(a, table.slots[i]))
+    ) -> Result<Verdict, HitPolicyError> {
+        table.set.verdict_with(|i| self.leaf(a, table.slots[i]))
     }
 
-    /// [`Memo::hits`] deciding only the rules in `among` (a COLLECT set).
+    /// [`Memo::verdict`] deciding only the rules in `among` (a COLLECT set).
     ///
     /// # Errors
     /// The set's [`HitPolicyError`] among those rules.
-    pub(crate) fn hits_among<D>(
+    pub(crate) fn verdict_among<D>(
         &mut self,
         a: &Assessment,
         table: &Table<D>,
         among: u64,
-    ) -> Result<u64, HitPolicyError> {
+    ) -> Result<Verdict, HitPolicyError> {
         table
             .set
-            .hits_among(among, |i| self.leaf(a, table.slots[i]))
+            .verdict_among_with(among, |i| self.leaf(a, table.slots[i]))
+    }
+
+    /// Every leaf of a table's set, from the cache.
+    pub(crate) fn leaves<D>(&mut self, a: &Assessment, table: &Table<D>) -> Leaves {
+        let mut leaves = Leaves::default();
+        for (i, slot) in table.slots.iter().enumerate() {
+            leaves.set(i, self.leaf(a, *slot));
+        }
+        leaves
     }
 }
 
@@ -301,14 +322,59 @@ pub(crate) fn bit_indices128(set: u128) -> Bits<u128> {
     Bits(set)
 }
 
-fn index_of(hits: u64) -> u8 {
-    // A UNIQUE set's hits have exactly one bit (checked by `hits`); at most 64 rules.
-    u8::try_from(hits.trailing_zeros()).unwrap_or(u8::MAX)
+fn first(set: u64) -> u8 {
+    // Rule sets have at most 64 rules.
+    u8::try_from(set.trailing_zeros()).unwrap_or(u8::MAX)
+}
+
+/// The most implications between the pathway leaves the candidate search reads.
+const MAX_IMPLICATIONS: usize = 48;
+
+/// Implications between the pathway table's leaves, as masks: when every leaf of `care` has
+/// its value in `want`, leaf `then` must have the value `then_value`.
+#[derive(Clone, Copy, Default)]
+struct LeafImplication {
+    care: u64,
+    want: u64,
+    then: u64,
+    then_value: bool,
+}
+
+/// The implications of `policy` between the pathway leaves, without allocating.
+fn pathway_implications(policy: &Policy) -> ([LeafImplication; MAX_IMPLICATIONS], usize) {
+    let t = tables();
+    let leaves = t.pathway.set.leaves();
+    let bit = |id: &str| leaves.iter().position(|p| p.id() == id).map(|i| 1u64 << i);
+    let mut out = [LeafImplication::default(); MAX_IMPLICATIONS];
+    let mut n = 0;
+    crate::predicates::each_implication(policy, &mut |when, (then, then_value)| {
+        let Some(then) = bit(then) else { return };
+        let mut imp = LeafImplication {
+            care: 0,
+            want: 0,
+            then,
+            then_value,
+        };
+        for (leaf, value) in when {
+            let Some(b) = bit(leaf) else { return };
+            imp.care |= b;
+            if *value {
+                imp.want |= b;
+            }
+        }
+        if n < MAX_IMPLICATIONS {
+            out[n] = imp;
+            n += 1;
+        }
+    });
+    (out, n)
 }
 
 impl Assessment {
     /// Validates the case and the policy, then decides — each once, in this order — the line
     /// of therapy, the order of its options, which regimens are eligible, and the pathway.
+    /// Facts may be unknown: the decisions are then the verdicts their completions allow, and
+    /// the pathway may be undecided ([`Assessment::pathway_decision`]).
     ///
     /// # Errors
     /// [`Error::Invalid`] from [`Case::validate`] or [`Policy::validate`] (the latter's field
@@ -332,46 +398,103 @@ pub(crate) fn assess(case: &Case, policy: &Policy, memo: &mut Memo) -> Result<As
         decisions: Decisions::PENDING,
     };
     // 1. The line of therapy.
-    let i = index_of(memo.hits(&a, &t.lines)?);
-    a.decisions.line = *t.lines.set.rules()[usize::from(i)].outcome();
+    let v = memo.verdict(&a, &t.lines)?;
+    let i = first(v.possible);
+    a.decisions.lines = v;
     a.decisions.line_rule = i;
+    a.decisions.line =
+        (v.possible.count_ones() == 1).then(|| *t.lines.set.rules()[usize::from(i)].outcome());
     // 2. The options of that line, in order.
-    let i = index_of(memo.hits(&a, &t.order)?);
+    let v = memo.verdict(&a, &t.order)?;
+    let i = first(v.possible);
     let entries: &'static [OrderEntry] = t.order.set.rules()[usize::from(i)].outcome();
+    a.decisions.orders = v;
     a.decisions.order = entries;
     a.decisions.order_rule = i;
+    let orders = t.order.set.rules();
+    let regimens_of = |k: usize| -> RegimenSet {
+        orders[k]
+            .outcome()
+            .iter()
+            .filter_map(OrderEntry::regimen)
+            .collect()
+    };
+    let candidates =
+        bit_indices(v.possible).fold(RegimenSet::EMPTY, |s, k| s.union(regimens_of(k)));
+    let sure_candidates =
+        bit_indices(v.possible).fold(candidates, |s, k| s.intersection(regimens_of(k)));
     // 3. Which of its regimens are eligible.
-    let hits = memo.hits(&a, &t.omissions)?;
-    let candidates: RegimenSet = entries.iter().filter_map(OrderEntry::regimen).collect();
+    let v = memo.verdict(&a, &t.omissions)?;
     let mut eligibility = Eligibility {
         candidates,
-        rules_matched: hits,
+        rules_matched: v.matched,
+        rules_possible: v.possible,
         ..Eligibility::NONE
     };
-    let mut left_out = RegimenSet::EMPTY;
-    for (k, rule) in t.omissions.set.rules().iter().enumerate() {
-        if hits & (1u64 << k) == 0 {
-            continue;
+    if a.regimen_history().is_some() && a.decisions.line.is_some() {
+        let (mut surely_out, mut maybe_out) = (RegimenSet::EMPTY, RegimenSet::EMPTY);
+        for (k, rule) in t.omissions.set.rules().iter().enumerate() {
+            let bit = 1u64 << k;
+            if v.possible & bit == 0 {
+                continue;
+            }
+            let Omission { reason, selection } = *rule.outcome();
+            let selected = selection.regimens(&a).intersection(candidates);
+            if v.matched & bit != 0 {
+                eligibility.omitted[reason as usize] =
+                    eligibility.omitted[reason as usize].union(selected);
+                surely_out = surely_out.union(selected);
+            } else {
+                maybe_out = maybe_out.union(selected);
+            }
         }
-        let Omission { reason, selection } = *rule.outcome();
-        let selected = selection.regimens(&a).intersection(candidates);
-        eligibility.omitted[reason as usize] = eligibility.omitted[reason as usize].union(selected);
-        left_out = left_out.union(selected);
+        eligibility.possible = candidates.difference(surely_out);
+        eligibility.permitted = sure_candidates.difference(surely_out).difference(maybe_out);
+    } else {
+        // A history not known leaves the line and every regimen open.
+        eligibility.possible = candidates;
     }
-    eligibility.permitted = candidates.difference(left_out);
     a.decisions.eligibility = eligibility;
     // 4. The pathway.
-    let i = index_of(memo.hits(&a, &t.pathway)?);
-    a.decisions.pathway = PathwayRule::ALL[usize::from(i)];
+    let v = memo.verdict(&a, &t.pathway)?;
+    let candidates = if v.is_decided() {
+        v.possible
+    } else {
+        // Every completion of the unknown leaves the policy's implications allow.
+        let leaves = memo.leaves(&a, &t.pathway);
+        let (imps, n) = pathway_implications(policy);
+        let feasible = |mask: u64| {
+            imps[..n]
+                .iter()
+                .all(|i| mask & i.care != i.want || (mask & i.then != 0) == i.then_value)
+        };
+        t.pathway
+            .set
+            .candidates(leaves, feasible)
+            .filter(|c| *c != 0)
+            .unwrap_or(v.possible)
+    };
+    let rules = |bits: u64| {
+        bit_indices(bits)
+            .filter_map(|i| PathwayRule::ALL.get(i).copied())
+            .fold(PathwayRules::EMPTY, PathwayRules::with)
+    };
+    a.decisions.pathway_matched = rules(v.matched);
+    a.decisions.pathway_rules = rules(candidates);
     Ok(a)
 }
 
-/// The options, cautions, considerations and reason details of an assessed case: rule indices
-/// and sets only, allocation-free; [`crate::recommendation`] turns them into the output.
+/// The options, cautions, considerations and reason details of an assessed case whose pathway
+/// is decided: rule indices and sets only, allocation-free; [`crate::recommendation`] turns
+/// them into the output. With unknown facts, what may apply but need not is pending.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Plan {
+    /// The pathway.
+    pub pathway: Pathway,
     /// The procedure rule that matched (repeat intervention).
     pub procedure: Option<u8>,
+    /// The procedure rules that may match while none surely does.
+    pub pending_procedures: u64,
     /// The supportive-care rule that matched (palliative care).
     pub supportive: Option<u8>,
     /// Whether the regimens of the line are offered (systemic therapy).
@@ -381,91 +504,139 @@ pub(crate) struct Plan {
     pub omissions_reported: bool,
     /// The TACE-with-systemic rules that matched.
     pub with_tace: u64,
+    /// Those that may match.
+    pub pending_with_tace: u64,
     /// Every option offered.
     pub offered: OptionSet,
+    /// Every option pending (neither surely offered nor surely ruled out).
+    pub pending: OptionSet,
     /// The caution rules that matched and concern the case or an offered option.
     pub cautions: u64,
+    /// The caution rules that may match and concern the case or an option offered or pending.
+    pub pending_cautions: u64,
     /// The consideration rules that matched.
     pub considerations: u64,
+    /// Those that may match.
+    pub pending_considerations: u64,
     /// The reason-detail rules that matched.
     pub details: u64,
+    /// Those that may match.
+    pub pending_details: u64,
 }
 
-/// Decides the options and the advice of an assessed case, reading the cache `memo`.
-pub(crate) fn plan(a: &Assessment, memo: &mut Memo) -> Result<Plan, HitPolicyError> {
+/// Decides the options and the advice of an assessed case, reading the cache `memo`; `None`
+/// when the pathway is undecided.
+pub(crate) fn plan(a: &Assessment, memo: &mut Memo) -> Result<Option<Plan>, HitPolicyError> {
     let t = tables();
-    let pathway = a.pathway();
+    let Some(pathway) = a.pathway() else {
+        return Ok(None);
+    };
     let mut offered = OptionSet::EMPTY;
+    let mut pending = OptionSet::EMPTY;
     let mut procedure = None;
+    let mut pending_procedures = 0;
     let mut supportive = None;
     match pathway {
         Pathway::RepeatIntervention => {
-            let i = index_of(memo.hits(a, &t.procedures)?);
-            let m = *t.procedures.set.rules()[usize::from(i)].outcome();
-            offered = offered.with(TreatmentId::Procedure(m));
-            procedure = Some(i);
-        }
-        Pathway::SystemicTherapy => {
-            let eligible = a.permitted_regimens();
-            for e in a.line_options() {
-                let keep = match e.regimen() {
-                    Some(r) => eligible.contains(r),
-                    None => true,
-                };
-                if keep {
-                    offered = offered.with(e.option);
+            let v = memo.verdict(a, &t.procedures)?;
+            if v.matched != 0 {
+                let i = first(v.matched);
+                let m = *t.procedures.set.rules()[usize::from(i)].outcome();
+                offered = offered.with(TreatmentId::Procedure(m));
+                procedure = Some(i);
+            } else {
+                pending_procedures = v.possible;
+                for k in bit_indices(v.possible) {
+                    let m = *t.procedures.set.rules()[k].outcome();
+                    pending = pending.with(TreatmentId::Procedure(m));
                 }
             }
         }
+        Pathway::SystemicTherapy => {
+            let e = a.eligibility();
+            for entry in a.line_options() {
+                match entry.regimen() {
+                    Some(r) if e.permitted.contains(r) => offered = offered.with(entry.option),
+                    Some(r) if e.possible.contains(r) => pending = pending.with(entry.option),
+                    Some(_) => {}
+                    None => offered = offered.with(entry.option),
+                }
+            }
+            // With the order not known, the regimens of the other orders possible.
+            for r in e.pending().iter() {
+                pending = pending.with(TreatmentId::Regimen(r));
+            }
+        }
         Pathway::PalliativeCare => {
-            let i = index_of(memo.hits(a, &t.supportive)?);
+            let v = memo.verdict(a, &t.supportive)?;
+            let i = first(v.possible);
             offered = offered.with(*t.supportive.set.rules()[usize::from(i)].outcome());
             supportive = Some(i);
         }
     }
-    let with_tace = memo.hits(a, &t.with_tace)?;
+    let v = memo.verdict(a, &t.with_tace)?;
+    let with_tace = v.matched;
+    let pending_with_tace = v.pending();
     for (k, r) in t.with_tace.set.rules().iter().enumerate() {
         if with_tace & (1u64 << k) != 0 {
             offered = offered.with(*r.outcome());
+        } else if pending_with_tace & (1u64 << k) != 0 {
+            pending = pending.with(*r.outcome());
         }
     }
-    // Only the cautions that concern the case or an option offered are decided.
-    let concerned = t
-        .cautions
-        .set
-        .rules()
+    // Only the cautions that concern the case or an option offered or pending are decided.
+    let concerns = |set: OptionSet| -> u64 {
+        t.cautions
+            .set
+            .rules()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| match r.outcome() {
+                Concerns::Case => true,
+                Concerns::Options(o) => !o.intersection(set).is_empty(),
+            })
+            .fold(0u64, |m, (k, _)| m | (1u64 << k))
+    };
+    let concerned = concerns(offered.union(pending));
+    let v = memo.verdict_among(a, &t.cautions, concerned)?;
+    let on_offered = concerns(offered);
+    let cautions = v.matched & on_offered;
+    let pending_cautions = v.possible & !cautions;
+    let considerations = memo.verdict(a, &t.considerations)?;
+    let details = memo.verdict(a, &t.details)?;
+    let rules = a.pathway_decision().rules();
+    let only_r4_r7 = rules
         .iter()
-        .enumerate()
-        .filter(|(_, r)| match r.outcome() {
-            Concerns::Case => true,
-            Concerns::Options(set) => !set.intersection(offered).is_empty(),
-        })
-        .fold(0u64, |m, (k, _)| m | (1u64 << k));
-    let cautions = memo.hits_among(a, &t.cautions, concerned)?;
-    let considerations = memo.hits(a, &t.considerations)?;
-    let details = memo.hits(a, &t.details)?;
-    let no_further_line = a.permitted_regimens().is_empty();
-    Ok(Plan {
+        .all(|r| matches!(r, PathwayRule::R4 | PathwayRule::R7));
+    Ok(Some(Plan {
+        pathway,
         procedure,
+        pending_procedures,
         supportive,
         regimens_offered: pathway == Pathway::SystemicTherapy,
         omissions_reported: pathway == Pathway::SystemicTherapy
-            || (matches!(a.pathway_rule(), PathwayRule::R4 | PathwayRule::R7) && no_further_line),
+            || (only_r4_r7 && a.eligibility().possible.is_empty()),
         with_tace,
+        pending_with_tace,
         offered,
+        pending,
         cautions,
-        considerations,
-        details,
-    })
+        pending_cautions,
+        considerations: considerations.matched,
+        pending_considerations: considerations.pending(),
+        details: details.matched,
+        pending_details: details.pending(),
+    }))
 }
 
-/// The omission rules that left a candidate of the line out, each with the regimens it left
-/// out in the order of the line's options (a rule that matched but left none out is not
+/// The omission rules that surely left a candidate of the line out, each with the regimens it
+/// left out in the order of the line's options (a rule that matched but left none out is not
 /// listed).
 pub(crate) fn omissions(a: &Assessment) -> impl Iterator<Item = (usize, Vec<Regimen>)> + '_ {
     let t = tables();
     let e = a.eligibility();
-    bit_indices(e.rules_matched).filter_map(move |k| {
+    let history_known = a.regimen_history().is_some() && a.line().is_some();
+    bit_indices(if history_known { e.rules_matched } else { 0 }).filter_map(move |k| {
         let selected = t.omissions.set.rules()[k]
             .outcome()
             .selection
@@ -581,10 +752,10 @@ mod tests {
                     memo.leaf(a, slot);
                 }
             }
-            let got = memo.hits(a, table);
+            let got = memo.verdict(a, table);
             assert_eq!(
                 got,
-                table.set.hits(table.set.leaf_mask(a)),
+                table.set.verdict(table.set.leaf_values(a)),
                 "{}",
                 table.set.id()
             );

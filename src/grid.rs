@@ -126,7 +126,7 @@ impl Grid {
         .iter()
         .filter_map(|&(e, cancer_related)| {
             Some(PerformanceStatus {
-                ecog: Ecog::new(e).ok()?,
+                ecog: Some(Ecog::new(e).ok()?),
                 cancer_related,
             })
         })
@@ -216,9 +216,9 @@ impl Grid {
             months_since_last_procedure: Months::new(12).ok().into_iter().collect(),
             systemic_regimens,
             drug_safety: vec![DrugSafety {
-                liver_transplant_recipient: false,
-                autoimmune_disease: AutoimmuneDisease::Absent,
-                varices: Varices::NoneOrTreated,
+                liver_transplant_recipient: Some(false),
+                autoimmune_disease: Some(AutoimmuneDisease::Absent),
+                varices: Some(Varices::NoneOrTreated),
                 hbsag_positive: None,
             }],
         }
@@ -269,10 +269,10 @@ impl Grid {
                 for unsafe_location in [false, true] {
                     if let (Ok(nodules), Ok(d)) = (NoduleCount::new(*n), DiameterMm::new(*d)) {
                         extra.push(Intrahepatic {
-                            nodules,
+                            nodules: Some(nodules),
                             largest_diameter_mm: Some(d),
-                            infiltrative: false,
-                            unsafe_ablation_location: unsafe_location,
+                            infiltrative: Some(false),
+                            unsafe_ablation_location: Some(unsafe_location),
                         });
                     }
                 }
@@ -281,9 +281,9 @@ impl Grid {
         let mut unsafe_copies: Vec<Intrahepatic> = g
             .intrahepatic
             .iter()
-            .filter(|i| i.nodules.get() > 0)
+            .filter(|i| i.nodules.is_some_and(|n| n.get() > 0))
             .map(|i| Intrahepatic {
-                unsafe_ablation_location: true,
+                unsafe_ablation_location: Some(true),
                 ..*i
             })
             .collect();
@@ -291,7 +291,7 @@ impl Grid {
         g.intrahepatic.extend(extra);
         g.intrahepatic.sort_by_key(|i| {
             (
-                i.nodules.get(),
+                i.nodules.map(NoduleCount::get),
                 i.largest_diameter_mm.map(DiameterMm::get),
                 i.infiltrative,
                 i.unsafe_ablation_location,
@@ -321,9 +321,9 @@ impl Grid {
                 for varices in Varices::ALL {
                     for hbsag_positive in [None, Some(false), Some(true)] {
                         drug_safety.push(DrugSafety {
-                            liver_transplant_recipient,
-                            autoimmune_disease: *autoimmune_disease,
-                            varices: *varices,
+                            liver_transplant_recipient: Some(liver_transplant_recipient),
+                            autoimmune_disease: Some(*autoimmune_disease),
+                            varices: Some(*varices),
                             hbsag_positive,
                         });
                     }
@@ -482,20 +482,20 @@ impl Grid {
         Some(Case {
             performance_status: self.performance_status[ps],
             liver_function: self.liver_function[lf],
-            goals_of_care: self.goals_of_care[g],
+            goals_of_care: Some(self.goals_of_care[g]),
             recurrence: Recurrence {
                 intrahepatic: self.intrahepatic[ih],
-                macrovascular_invasion,
-                extrahepatic_sites,
+                macrovascular_invasion: Some(macrovascular_invasion),
+                extrahepatic_sites: Some(extrahepatic_sites),
                 afp_ng_ml: self.afp_ng_ml[afp],
             },
             history: History {
                 procedures: t.procedures,
-                tace_insufficient_responses: t.insufficient_responses,
-                tace_intrahepatic_progressions: t.intrahepatic_progressions,
-                afp_rising_after_tace: t.afp_rising,
-                months_since_last_procedure: self.months_since_last_procedure[months],
-                systemic_regimens: self.systemic_regimens[reg],
+                tace_insufficient_responses: Some(t.insufficient_responses),
+                tace_intrahepatic_progressions: Some(t.intrahepatic_progressions),
+                afp_rising_after_tace: Some(t.afp_rising),
+                months_since_last_procedure: Some(self.months_since_last_procedure[months]),
+                systemic_regimens: Some(self.systemic_regimens[reg]),
             },
             drug_safety: self.drug_safety[ds],
         })
@@ -542,13 +542,13 @@ fn intrahepatic_boundaries(p: &Policy) -> Vec<Intrahepatic> {
     let (dmin, dmax) = (i64::from(DiameterMm::MIN), i64::from(DiameterMm::MAX));
     let nodule = |n: i64, diameter: Option<i64>, infiltrative: bool| {
         Some(Intrahepatic {
-            nodules: NoduleCount::new(n).ok()?,
+            nodules: Some(NoduleCount::new(n).ok()?),
             largest_diameter_mm: match diameter {
                 Some(x) => Some(DiameterMm::new(x).ok()?),
                 None => None,
             },
-            infiltrative,
-            unsafe_ablation_location: false,
+            infiltrative: Some(infiltrative),
+            unsafe_ablation_location: Some(false),
         })
     };
     let mut out: Vec<Intrahepatic> = nodule(0, None, false).into_iter().collect();
@@ -583,7 +583,9 @@ mod tests {
         let ds = |n: u16| -> Vec<u16> {
             g.intrahepatic
                 .iter()
-                .filter(|i| i.nodules.get() == n && !i.infiltrative)
+                .filter(|i| {
+                    i.nodules.map(NoduleCount::get) == Some(n) && i.infiltrative == Some(false)
+                })
                 .filter_map(|i| i.largest_diameter_mm.map(|d| d.get()))
                 .collect()
         };
@@ -637,19 +639,24 @@ mod tests {
     fn case_at_decodes_every_axis_and_stops_at_len() {
         let g = Grid::boundaries(&Policy::default());
         let last = g.case_at(g.len() - 1).unwrap();
-        assert_eq!(last.goals_of_care, *g.goals_of_care.last().unwrap());
+        assert_eq!(last.goals_of_care, Some(*g.goals_of_care.last().unwrap()));
         assert_eq!(
             last.recurrence.intrahepatic,
             *g.intrahepatic.last().unwrap()
         );
         assert_eq!(
             last.history.systemic_regimens,
-            *g.systemic_regimens.last().unwrap()
+            Some(*g.systemic_regimens.last().unwrap())
         );
         assert!(g.case_at(g.len()).is_none());
         assert_eq!(
-            g.case_at(0).unwrap().recurrence.intrahepatic.nodules.get(),
-            0
+            g.case_at(0)
+                .unwrap()
+                .recurrence
+                .intrahepatic
+                .nodules
+                .map(NoduleCount::get),
+            Some(0)
         );
     }
 }

@@ -29,7 +29,7 @@ impl Case {
     /// ```
     /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
     /// let case = hcc_pathways::Case::from_json(&json)?;
-    /// assert_eq!(case.performance_status.ecog.get(), 0);
+    /// assert_eq!(case.performance_status.ecog.map(|e| e.get()), Some(0));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Case, Error> {

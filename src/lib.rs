@@ -20,7 +20,7 @@
 //! let case = Case::from_json(&json)?;
 //! let rec = recommend(&case)?;
 //! assert_eq!(rec.pathway, Pathway::RepeatIntervention);
-//! assert_eq!(rec.rule, "R5");
+//! assert_eq!(rec.rule.map(|r| r.wire_name()), Some("R5"));
 //! // Every source of the deciding rule, and what kept the other pathways out.
 //! assert!(rec.sources.iter().any(|s| s.key() == "BCLC-2022"));
 //! let why = rec.explanation.document();
@@ -48,10 +48,10 @@
 //!
 //! let json = std::fs::read_to_string("examples/cases/r7_child_pugh_7_multinodular.json")?;
 //! let case = Case::from_json(&json)?;
-//! assert_eq!(classify(&case, &Policy::default())?.rule, "R7");
+//! assert_eq!(classify(&case, &Policy::default())?.rule, Some(hcc_pathways::PathwayRule::R7));
 //! let admit_b7 = Policy::from_json(r#"{"systemic_max_child_pugh": 7}"#)?;
 //! let c = classify(&case, &admit_b7)?;
-//! assert_eq!((c.pathway, c.rule.wire_name()), (Pathway::SystemicTherapy, "R6"));
+//! assert_eq!((c.pathway, c.rule), (Pathway::SystemicTherapy, Some(hcc_pathways::PathwayRule::R6)));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -64,7 +64,7 @@
 //! as the crate's own rules: exactly one rule must match, never first-match-wins.
 //!
 //! ```
-//! use hcc_pathways::engine::{Cmp, Predicate, Rule, RuleSet, Trace};
+//! use hcc_pathways::engine::{Cmp, Predicate, Rule, RuleSet, Trace, Truth};
 //! use hcc_pathways::predicates::{advanced, fit_for_systemic};
 //! use hcc_pathways::sources::{Source, BCLC_2022};
 //! use hcc_pathways::{Assessment, Case, Policy};
@@ -74,9 +74,10 @@
 //!     "early_recurrence_12m",
 //!     "recurrence within 12 months of the last procedure",
 //!     &[OURS],
-//!     |a: &Assessment, t: &mut Trace| {
-//!         let months = a.case().history.months_since_last_procedure.get();
-//!         t.compare("months_since_last_procedure", months, Cmp::Le, 12)
+//!     // Three-valued: unknown when the months are not known (spec §8).
+//!     |a: &Assessment, t: &mut Trace| match a.case().history.months_since_last_procedure {
+//!         Some(m) => Truth::from(t.compare("months_since_last_procedure", m.get(), Cmp::Le, 12)),
+//!         None => Truth::Unknown,
 //!     },
 //! );
 //! let screen = RuleSet::new("advanced-screen", "0.1.0", vec![
@@ -171,14 +172,18 @@ mod advice;
 pub mod assessment;
 mod batch;
 pub mod case;
+#[cfg(feature = "serde")]
+mod case_serde;
 pub mod engine;
 pub mod error;
 mod evaluate;
+mod facts_needed;
 pub mod grid;
 #[cfg(feature = "json")]
 mod json;
 pub mod outcomes;
 pub mod pathway;
+mod pathway_names;
 pub mod policy;
 pub mod predicates;
 mod procedures;
@@ -201,27 +206,36 @@ pub use assessment::Assessment;
 pub use batch::{classify_all, recommend_all};
 pub use case::Case;
 pub use error::{Error, Reason};
-pub use outcomes::{Pathway, PathwayRule};
+pub use outcomes::{Pathway, PathwayRule, PathwayRules};
 pub use policy::Policy;
-pub use recommendation::Recommendation;
+pub use recommendation::{Recommendation, Undecided};
 
 /// The version of this crate, as every recommendation states it (`crate_version`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The pathway a case falls in and the rule that decided it, without explanation.
+///
+/// For a case with unknown facts, the pathway is the one every completion of them leads to,
+/// and `rules` lists the rules some completion makes match; `rule` names one only when one
+/// remains. When completions lead to different pathways, [`classify`] returns
+/// [`Error::Undecided`] instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Classification {
     /// The pathway.
     pub pathway: Pathway,
-    /// The deciding rule (R1–R7).
-    pub rule: PathwayRule,
+    /// The deciding rule (R1–R7), when one remains (always for a complete case).
+    pub rule: Option<PathwayRule>,
+    /// The candidate rules: the deciding rule alone for a complete case.
+    pub rules: PathwayRules,
 }
 
 /// Recommends a pathway for a case under the default [`Policy`].
 ///
 /// # Errors
-/// [`Error::Invalid`] when the case fails [`Case::validate`]; [`Error::HitPolicy`] if a rule
-/// set violated its hit policy (a defect in the rule set, never expected).
+/// [`Error::Invalid`] when the case fails [`Case::validate`]; [`Error::Undecided`] when facts
+/// the case leaves unknown decide between pathways ([`decide`] names them);
+/// [`Error::HitPolicy`] if a rule set violated its hit policy (a defect in the rule set, never
+/// expected).
 ///
 /// ```
 /// let json = std::fs::read_to_string("examples/cases/r1_comfort_focused.json")?;
@@ -262,36 +276,102 @@ pub(crate) fn recommend_valid_policy(
     case: &Case,
     policy: &Policy,
 ) -> Result<Recommendation, Error> {
+    match decide_valid_policy(case, policy)? {
+        Decision::Decided(rec) => Ok(rec),
+        Decision::Undecided(u) => Err(Error::Undecided { rules: u.rules }),
+    }
+}
+
+/// A recommendation, or — when facts the case leaves unknown decide between pathways — what
+/// is needed to decide (spec §8). The JSON of each carries its `status`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(clippy::large_enum_variant)]
+pub enum Decision {
+    /// One pathway whatever the unknown facts are (always, for a complete case).
+    Decided(Recommendation),
+    /// Completions of the unknown facts lead to different pathways.
+    Undecided(Undecided),
+}
+
+/// Decides a case under the default policy: a [`Recommendation`] when the pathway is decided,
+/// else the candidate pathways and the facts needed ([`Undecided`]).
+///
+/// # Errors
+/// [`Error::Invalid`] when the case fails [`Case::validate`]; [`Error::HitPolicy`] if a rule
+/// set violated its hit policy (never expected).
+///
+/// ```
+/// use hcc_pathways::{decide, Case, Decision};
+/// let json = std::fs::read_to_string("examples/cases/r3_lung_metastases_fit.json")?;
+/// let mut case = Case::from_json(&json)?;
+/// case.performance_status.ecog = None; // not known
+/// match decide(&case)? {
+///     Decision::Undecided(u) => {
+///         let ecog = u.facts_needed.iter().find(|f| f.fact == "performance_status.ecog").unwrap();
+///         assert!(ecog.values.iter().any(|v| v.pathway.is_some()));
+///     }
+///     Decision::Decided(rec) => panic!("ECOG decides between R3 and R4: {}", rec.pathway),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decide(case: &Case) -> Result<Decision, Error> {
+    decide_with(case, &Policy::default())
+}
+
+/// [`decide`] under a given policy.
+///
+/// # Errors
+/// As [`decide`], plus [`Error::Invalid`] naming `policy.<field>` for an invalid policy.
+pub fn decide_with(case: &Case, policy: &Policy) -> Result<Decision, Error> {
+    policy.validate().map_err(|e| e.within("policy"))?;
+    decide_valid_policy(case, policy)
+}
+
+/// [`decide_with`] for a policy already validated.
+pub(crate) fn decide_valid_policy(case: &Case, policy: &Policy) -> Result<Decision, Error> {
     let mut memo = evaluate::Memo::silent();
     let assessment = evaluate::assess(case, policy, &mut memo)?;
-    let plan = evaluate::plan(&assessment, &mut memo)?;
-    Ok(Recommendation::build(assessment, plan))
+    match evaluate::plan(&assessment, &mut memo)? {
+        Some(plan) => Ok(Decision::Decided(Recommendation::build(assessment, plan))),
+        None => Ok(Decision::Undecided(Undecided::build(&assessment)?)),
+    }
 }
 
 /// Classifies a case into its pathway without building an explanation. Allocates nothing on
 /// success, except that the first call in a process builds the shared rule tables (kept for the
-/// life of the process): that is the only allocation `classify` ever makes.
+/// life of the process): that is the only allocation `classify` ever makes. A case with unknown
+/// facts allocates nothing either, decided or not.
 ///
 /// # Errors
-/// As [`recommend_with`].
+/// As [`recommend_with`]: [`Error::Undecided`] (with the candidate rules) when facts the case
+/// leaves unknown decide between pathways.
 ///
 /// ```
 /// use hcc_pathways::{classify, Case, Pathway, Policy};
 /// let json = std::fs::read_to_string("examples/cases/r2_child_pugh_c.json")?;
 /// let c = classify(&Case::from_json(&json)?, &Policy::default())?;
-/// assert_eq!((c.pathway, c.rule), (Pathway::PalliativeCare, hcc_pathways::PathwayRule::R2));
-/// assert_eq!(c.rule, "R2");
+/// assert_eq!((c.pathway, c.rule), (Pathway::PalliativeCare, Some(hcc_pathways::PathwayRule::R2)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn classify(case: &Case, policy: &Policy) -> Result<Classification, Error> {
-    Ok(classification(&Assessment::new(case, policy)?))
+    classification(&Assessment::new(case, policy)?)
 }
 
 /// The classification an assessment holds.
-pub(crate) fn classification(a: &Assessment) -> Classification {
-    Classification {
-        pathway: a.pathway(),
-        rule: a.pathway_rule(),
+///
+/// # Errors
+/// [`Error::Undecided`] when the pathway is not decided.
+pub(crate) fn classification(a: &Assessment) -> Result<Classification, Error> {
+    match a.pathway_decision() {
+        assessment::PathwayDecision::Decided { pathway, rules } => Ok(Classification {
+            pathway,
+            rule: a.pathway_rule(),
+            rules,
+        }),
+        assessment::PathwayDecision::Undecided { rules } => Err(Error::Undecided { rules }),
     }
 }
 

@@ -10,78 +10,7 @@ use crate::case::{Regimen, RegimenSet};
 use crate::macros::{bit_set, wire_enum};
 use crate::sources::Source;
 
-wire_enum! {
-    /// The three treatment pathways; exactly one per case.
-    ///
-    /// Ordered by the fitness each demands: `palliative_care` < `systemic_therapy` <
-    /// `repeat_intervention`.
-    Pathway {
-        /// Best supportive care: quality of life and symptom control.
-        PalliativeCare = "palliative_care",
-        /// Drugs: repeat intervention not feasible, and fit for them.
-        SystemicTherapy = "systemic_therapy",
-        /// A second interventional procedure for limited intrahepatic recurrence.
-        RepeatIntervention = "repeat_intervention",
-    }
-}
-
-impl Pathway {
-    /// A human-readable name.
-    pub fn label(self) -> &'static str {
-        match self {
-            Pathway::RepeatIntervention => "Repeat intervention",
-            Pathway::SystemicTherapy => "Systemic therapy",
-            Pathway::PalliativeCare => "Palliative care",
-        }
-    }
-}
-
-wire_enum! {
-    /// The rule of the pathway table (spec §4) that decided, R1–R7. Its wire name is its id.
-    PathwayRule {
-        /// Comfort-focused care chosen.
-        R1 = "R1",
-        /// Terminal disease (BCLC D).
-        R2 = "R2",
-        /// Advanced disease, fit for systemic therapy.
-        R3 = "R3",
-        /// Advanced disease, not fit for systemic therapy.
-        R4 = "R4",
-        /// Limited intrahepatic recurrence, fit for a procedure.
-        R5 = "R5",
-        /// Repeat intervention not feasible, fit for systemic therapy.
-        R6 = "R6",
-        /// Neither intervention nor systemic therapy feasible.
-        R7 = "R7",
-    }
-}
-
-impl PathwayRule {
-    /// The rule of an id (`"R1"` … `"R7"`).
-    pub fn from_id(id: &str) -> Option<PathwayRule> {
-        PathwayRule::ALL
-            .iter()
-            .copied()
-            .find(|r| r.wire_name() == id)
-    }
-
-    /// The pathway the rule chooses.
-    pub fn pathway(self) -> Pathway {
-        match self {
-            PathwayRule::R1 | PathwayRule::R2 | PathwayRule::R4 | PathwayRule::R7 => {
-                Pathway::PalliativeCare
-            }
-            PathwayRule::R3 | PathwayRule::R6 => Pathway::SystemicTherapy,
-            PathwayRule::R5 => Pathway::RepeatIntervention,
-        }
-    }
-}
-
-impl PartialEq<&str> for PathwayRule {
-    fn eq(&self, other: &&str) -> bool {
-        self.wire_name() == *other
-    }
-}
+pub use crate::pathway_names::{Pathway, PathwayRule, PathwayRules};
 
 wire_enum! {
     /// The line of systemic therapy, and for the second line what it follows (spec §7).
@@ -460,12 +389,8 @@ wire_enum! {
         RegorafenibWithoutSorafenib = "regorafenib_without_prior_sorafenib",
         /// Regorafenib after sorafenib that was not tolerated.
         RegorafenibSorafenibNotTolerated = "regorafenib_sorafenib_not_tolerated",
-        /// Regorafenib when sorafenib tolerance is not recorded.
-        RegorafenibSorafenibToleranceUnknown = "regorafenib_sorafenib_tolerance_unknown",
         /// Ramucirumab with AFP below the policy's threshold.
         RamucirumabAfpBelowThreshold = "ramucirumab_afp_below_threshold",
-        /// Ramucirumab with AFP not measured.
-        RamucirumabAfpUnknown = "ramucirumab_afp_unknown",
         /// Third line and later: the regimen adds no mechanism class not yet used.
         NoNewMechanismClass = "no_new_mechanism_class",
     }

@@ -7,7 +7,7 @@
 use std::sync::LazyLock;
 
 use crate::assessment::Assessment;
-use crate::engine::{all, any, Expr, Predicate, Rule, RuleSet, Trace};
+use crate::engine::{all, any, Expr, Predicate, Rule, RuleSet, Trace, Truth};
 use crate::outcomes::{Pathway, PathwayRule};
 use crate::predicates::{
     advanced, comfort_focused, fit_for_intervention, fit_for_systemic, locally_treatable, terminal,
@@ -101,14 +101,22 @@ macro_rules! decided_by {
                 concat!("the pathway rules chose ", stringify!($rule)),
                 &[BCLC_2022],
                 |a: &Assessment, t: &mut Trace| {
-                    t.flag(concat!("pathway_rule_", stringify!($rule)), a.pathway_rule() == PathwayRule::$rule)
+                    let rules = a.pathway_decision().rules();
+                    let name = concat!("pathway_rule_", stringify!($rule));
+                    if !rules.contains(PathwayRule::$rule) {
+                        t.flag(name, false).into()
+                    } else if rules.len() == 1 {
+                        t.flag(name, true).into()
+                    } else {
+                        Truth::Unknown
+                    }
                 },
             )
         });
     )*
 
     /// The leaf "the pathway rules chose `rule`": it reads the decision stored in the
-    /// assessment, made once. For proofs, [`definition`] gives the rule's condition it stands
+    /// assessment, made once (unknown while `rule` is one of several candidates). For proofs, [`definition`] gives the rule's condition it stands
     /// for.
     pub(crate) fn decided_by(rule: PathwayRule) -> Predicate<Assessment> {
         match rule { $(PathwayRule::$rule => $static.clone(),)* }

@@ -12,11 +12,11 @@ use crate::advice::cautions::Concerns;
 use crate::advice::details::Placement;
 use crate::assessment::Assessment;
 use crate::case::Regimen;
-use crate::engine::Fact;
-use crate::engine::Trace;
+use crate::engine::{Fact, Trace, Truth};
 use crate::evaluate::{self, bit_indices, bit_indices128, tables, Plan};
 use crate::outcomes::{
-    Evidence, LineOfTherapy, OmissionReason, OptionSet, Pathway, PathwayRule, TreatmentId,
+    Evidence, LineOfTherapy, OmissionReason, OptionSet, Pathway, PathwayRule, PathwayRules,
+    TreatmentId,
 };
 use crate::pathway::CLINICAL_VERSION;
 use crate::policy::{Policy, Setting};
@@ -257,7 +257,7 @@ pub struct PredicateReport {
     /// What it tests, with the policy's thresholds.
     pub description: Cow<'static, str>,
     /// Its value.
-    pub value: bool,
+    pub value: Truth,
     /// The facts it read, each with the setting it was compared with (empty for a named
     /// composite: its parts are listed separately).
     #[cfg_attr(
@@ -422,6 +422,178 @@ impl schemars::JsonSchema for Explanation {
     }
 }
 
+crate::macros::wire_enum! {
+    /// Whether the pathway is decided (spec §8).
+    Status {
+        /// One pathway whatever the unknown facts are.
+        Decided = "decided",
+        /// Facts not known decide between pathways.
+        Undecided = "undecided",
+    }
+}
+
+crate::macros::wire_enum! {
+    /// What a pending item is.
+    PendingKind {
+        /// An option (a procedure, a regimen, TACE with systemic therapy).
+        Option = "option",
+        /// A caution.
+        Caution = "caution",
+        /// A consideration.
+        Consideration = "consideration",
+        /// A detail of the reason.
+        ReasonDetail = "reason_detail",
+    }
+}
+
+/// Something that may apply but waits for a fact not known (spec §8), with the facts to
+/// assess.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Pending {
+    /// What it is.
+    pub kind: PendingKind,
+    /// Its id: the option's, or the caution's, consideration's or detail's rule id.
+    pub id: Cow<'static, str>,
+    /// The rule that would apply it.
+    pub rule: Cow<'static, str>,
+    /// What it would say.
+    pub text: Cow<'static, str>,
+    /// The JSON paths of the facts to assess.
+    pub facts: Vec<Cow<'static, str>>,
+    /// Its sources.
+    pub sources: Sources,
+}
+
+/// One pathway an undecided case may take, with the rules that would choose it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Candidate {
+    /// The pathway.
+    pub pathway: Pathway,
+    /// Its candidate rules.
+    pub rules: PathwayRules,
+}
+
+/// One value (or range of values) of a fact needed, and the pathway it would lead to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct FactValue {
+    /// The value or range, as text (`"0 to 2"`, `"true"`, `"main_portal_vein"`).
+    pub value: Cow<'static, str>,
+    /// The pathway it leads to when this fact alone settles it; absent when other unknown
+    /// facts still decide.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub pathway: Option<Pathway>,
+}
+
+/// A fact an undecided case needs, by JSON path, with the pathway each of its values leads to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct FactNeeded {
+    /// The fact's JSON path.
+    pub fact: Cow<'static, str>,
+    /// Its values (for a number, each range between the thresholds in force), in order.
+    pub values: Vec<FactValue>,
+}
+
+/// The outcome for a case whose unknown facts decide between pathways (spec §8): no pathway,
+/// but the candidate pathways with their rules, and the facts needed.
+///
+/// ```
+/// use hcc_pathways::{decide, Case, Decision, Pathway};
+/// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+/// let mut case = Case::from_json(&json)?;
+/// case.recurrence.macrovascular_invasion = None;
+/// let Decision::Undecided(u) = decide(&case)? else { panic!("invasion decides") };
+/// assert!(u.candidates.iter().any(|c| c.pathway == Pathway::RepeatIntervention));
+/// assert!(u.facts_needed.iter().any(|f| f.fact == "recurrence.macrovascular_invasion"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Undecided {
+    /// The version of this document's shape ([`SCHEMA_VERSION`]).
+    pub schema_version: Cow<'static, str>,
+    /// The version of the crate that made it.
+    pub crate_version: Cow<'static, str>,
+    /// The rule set and the clinical-content version.
+    pub rule_set: RuleSetInfo,
+    /// The policy in force.
+    pub policy: PolicyInfo,
+    /// Always `undecided`.
+    pub status: Status,
+    /// Every candidate rule.
+    pub rules: PathwayRules,
+    /// The candidate pathways, each with its rules.
+    pub candidates: Vec<Candidate>,
+    /// The facts that decide, by JSON path, with what each value leads to.
+    pub facts_needed: Vec<FactNeeded>,
+    /// The JSON paths of every fact the case leaves unknown.
+    pub unknown_facts: Vec<Cow<'static, str>>,
+    /// Scores derived from the case (those the known facts allow).
+    pub scores: Scores,
+    /// The sources of the candidate rules: key to full reference.
+    pub references: SourceSet,
+    /// Decision support, not an order: the MDT decides.
+    pub mdt_statement: Cow<'static, str>,
+}
+
+impl Undecided {
+    /// The outcome of an assessed case whose pathway is not decided.
+    pub(crate) fn build(a: &Assessment) -> Result<Undecided, crate::Error> {
+        let t = tables();
+        let rules = a.pathway_decision().rules();
+        let candidates = Pathway::ALL
+            .iter()
+            .filter_map(|p| {
+                let of_p = rules
+                    .iter()
+                    .filter(|r| r.pathway() == *p)
+                    .fold(PathwayRules::EMPTY, PathwayRules::with);
+                (!of_p.is_empty()).then_some(Candidate {
+                    pathway: *p,
+                    rules: of_p,
+                })
+            })
+            .collect();
+        let mut references = SourceSet::EMPTY;
+        for r in rules.iter() {
+            references.add(t.pathway.set.rules()[r as usize].sources());
+        }
+        Ok(Undecided {
+            schema_version: Cow::Borrowed(SCHEMA_VERSION),
+            crate_version: Cow::Borrowed(crate::VERSION),
+            rule_set: RuleSetInfo {
+                id: Cow::Borrowed(t.pathway.set.id()),
+                version: Cow::Borrowed(CLINICAL_VERSION),
+            },
+            policy: policy_info(a.policy()),
+            status: Status::Undecided,
+            rules,
+            candidates,
+            facts_needed: crate::facts_needed::facts_needed(a)?,
+            unknown_facts: a.case().unknown_facts().map(Cow::Borrowed).collect(),
+            scores: a.scores().clone(),
+            references,
+            mdt_statement: Cow::Borrowed(MDT_STATEMENT),
+        })
+    }
+}
+
 /// A condition that kept a rule of another pathway from matching.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -444,7 +616,7 @@ pub struct Unmet {
 /// let json = std::fs::read_to_string("examples/cases/r3_lung_metastases_fit.json")?;
 /// let rec = hcc_pathways::recommend(&hcc_pathways::Case::from_json(&json)?)?;
 /// assert_eq!(rec.pathway, hcc_pathways::Pathway::SystemicTherapy);
-/// assert_eq!(rec.rule, "R3");
+/// assert_eq!(rec.rule, Some(hcc_pathways::PathwayRule::R3));
 /// assert!(rec.explanation.document().why_not.iter().all(|w| w.pathway != rec.pathway));
 /// assert_eq!(rec.options[0].id.wire_name(), "atezolizumab_bevacizumab");
 /// assert!(rec.considerations.iter().any(|c| c.id == "mdt_review"));
@@ -463,11 +635,21 @@ pub struct Recommendation {
     pub rule_set: RuleSetInfo,
     /// The policy in force.
     pub policy: PolicyInfo,
+    /// Always `decided` ([`Undecided`] carries `undecided`).
+    pub status: Status,
     /// The pathway.
     pub pathway: Pathway,
-    /// The rule that chose it (R1–R7).
-    pub rule: PathwayRule,
-    /// Why, as the rule states it.
+    /// The rule that chose it (R1–R7), when one remains: always for a complete case; with
+    /// facts not known, several rules of this pathway may remain (`rules`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub rule: Option<PathwayRule>,
+    /// The candidate rules: every rule a completion of the unknown facts makes match (the
+    /// rule alone for a complete case), all of this pathway.
+    pub rules: PathwayRules,
+    /// Why, as the rule states it (with several candidate rules, each one's reason).
     pub reason: Cow<'static, str>,
     /// What the reason adds (spec §4): the criteria that fired, transplant first (R2/R7), no
     /// supported further line (R4/R7).
@@ -502,6 +684,21 @@ pub struct Recommendation {
     pub cautions: Vec<Caution>,
     /// What else to arrange or weigh (always includes MDT review).
     pub considerations: Vec<Consideration>,
+    /// What may apply but waits for a fact not known (spec §8): options, cautions,
+    /// considerations and reason details, each with the facts to assess. Never offered or
+    /// dropped silently.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub pending: Vec<Pending>,
+    /// The JSON paths of the facts the case leaves unknown (none of them changes the
+    /// pathway).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub unknown_facts: Vec<Cow<'static, str>>,
     /// Every predicate the deciding rules read, with its value and facts, the rules applied,
     /// and why not the other pathways. Written out when read or serialised; absent from the
     /// lean JSON of [`Recommendation::to_json`].
@@ -540,13 +737,15 @@ fn visit_applied(
     let mut one = |set: &'static str, id: &'static str, reads: u128, cites: SourceSet| {
         f(set, id, reads, cites)
     };
-    let rule = a.pathway_rule() as usize;
-    one(
-        t.pathway.set.id(),
-        t.pathway.set.rules()[rule].id(),
-        t.pathway.reads[rule],
-        t.pathway.cites[rule],
-    );
+    for rule in plan_rules(a) {
+        let rule = rule as usize;
+        one(
+            t.pathway.set.id(),
+            t.pathway.set.rules()[rule].id(),
+            t.pathway.reads[rule],
+            t.pathway.cites[rule],
+        );
+    }
     for k in bit_indices(plan.details) {
         one(
             t.details.set.id(),
@@ -563,7 +762,7 @@ fn visit_applied(
             t.procedures.cites[k],
         );
     }
-    if plan.regimens_offered || plan.omissions_reported {
+    if (plan.regimens_offered || plan.omissions_reported) && a.line().is_some() {
         let (lr, or) = (
             usize::from(a.decisions.line_rule),
             usize::from(a.decisions.order_rule),
@@ -634,9 +833,9 @@ impl Recommendation {
         let policy = *a.policy();
         let policy = &policy;
         let mut refs = SourceSet::EMPTY;
+        let rules = a.pathway_decision().rules();
         let rule = a.pathway_rule();
-        let pathway_rule = &t.pathway.set.rules()[rule as usize];
-        let sources = Cow::Borrowed(pathway_rule.sources());
+        let (reason, sources) = pathway_reason(rules, policy);
 
         // The reason details.
         let reason_details: Vec<ReasonDetail> = bit_indices(plan.details)
@@ -665,19 +864,24 @@ impl Recommendation {
             });
         }
         let mut line_of_therapy = None;
-        if plan.regimens_offered || plan.omissions_reported {
+        let line_known = a.line().zip(a.regimens_received());
+        if let (true, Some((line, received))) =
+            (plan.regimens_offered || plan.omissions_reported, line_known)
+        {
             let d = &a.decisions;
             let lr = usize::from(d.line_rule);
             let line_rule = &t.lines.set.rules()[lr];
-            let or = usize::from(d.order_rule);
-            let order_rule = &t.order.set.rules()[or];
             line_of_therapy = Some(TherapyLine {
-                number: u8::try_from(a.regimens_received() + 1).unwrap_or(u8::MAX),
-                line: d.line,
+                number: u8::try_from(received + 1).unwrap_or(u8::MAX),
+                line,
                 rule: Cow::Borrowed(line_rule.id()),
                 reason: evaluate::text(&t.lines, lr, policy),
             });
-            if plan.regimens_offered {
+        }
+        if plan.regimens_offered {
+            let or = usize::from(a.decisions.order_rule);
+            let order_rule = &t.order.set.rules()[or];
+            {
                 for (i, e) in a.line_options().iter().enumerate() {
                     if plan.offered.contains(e.option) {
                         options.push(TreatmentOption {
@@ -696,12 +900,16 @@ impl Recommendation {
             let r = &t.supportive.set.rules()[k];
             // With the reason of the pathway rule that chose palliative care (spec §6).
             let own = evaluate::text(&t.supportive, k, policy);
-            let (chosen_by, by) = ("; chosen by ", rule.wire_name());
-            let reason = evaluate::text(&t.pathway, rule as usize, policy);
+            let by = rules
+                .iter()
+                .map(PathwayRule::wire_name)
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let chosen_by = "; chosen by ";
             let mut detail = String::with_capacity(own.len() + chosen_by.len() + by.len() + 2);
             detail.push_str(&own);
             detail.push_str(chosen_by);
-            detail.push_str(by);
+            detail.push_str(&by);
             detail.push_str(": ");
             write_full_reason(&mut detail, &reason, &reason_details);
             options.push(TreatmentOption {
@@ -770,6 +978,8 @@ impl Recommendation {
             })
             .collect();
 
+        let pending = pending_items(&a, &plan, policy, &mut refs);
+
         // Every rule applied cites its sources and those of the predicates it reads (the
         // explanation reports them), as do the pathway rules' predicates.
         refs = refs.union(t.pathway_cites);
@@ -783,9 +993,11 @@ impl Recommendation {
                 version: Cow::Borrowed(CLINICAL_VERSION),
             },
             policy: policy_info(policy),
-            pathway: rule.pathway(),
+            status: Status::Decided,
+            pathway: plan.pathway,
             rule,
-            reason: evaluate::text(&t.pathway, rule as usize, policy),
+            rules,
+            reason,
             reason_details,
             sources,
             line_of_therapy,
@@ -793,6 +1005,8 @@ impl Recommendation {
             omitted,
             cautions,
             considerations,
+            pending,
+            unknown_facts: a.case().unknown_facts().map(Cow::Borrowed).collect(),
             scores: a.scores().clone(),
             explanation: Explanation {
                 repr: Repr::Evaluated(Box::new((a, plan))),
@@ -901,14 +1115,14 @@ fn explain(a: &Assessment, plan: &Plan) -> ExplanationDocument {
         });
     });
     let pathway_leaves = t.pathway.set.leaves().len();
-    let mut values = 0u64;
+    let mut values = crate::engine::Leaves::default();
     let mut predicates = Vec::with_capacity(read.count_ones() as usize + t.pathway_named.len());
     for slot in bit_indices128(read) {
         let p = &t.catalogue[slot];
         let mut trace = Trace::recording();
         let value = p.evaluate(a, &mut trace);
         if let Some(i) = t.pathway.slots.iter().position(|s| usize::from(*s) == slot) {
-            values |= u64::from(value) << i;
+            values.set(i, value);
         }
         predicates.push(PredicateReport {
             predicate: Cow::Borrowed(p.id()),
@@ -921,7 +1135,7 @@ fn explain(a: &Assessment, plan: &Plan) -> ExplanationDocument {
             for ((id, d), v) in t
                 .pathway_named
                 .iter()
-                .zip(t.pathway.set.named_values(values))
+                .zip(t.pathway.set.named_truths(values))
             {
                 predicates.push(PredicateReport {
                     predicate: Cow::Borrowed(id),
@@ -936,15 +1150,15 @@ fn explain(a: &Assessment, plan: &Plan) -> ExplanationDocument {
     ExplanationDocument {
         predicates,
         rules,
-        why_not: why_not(a.pathway_rule(), values),
+        why_not: why_not(plan.pathway, values.value),
     }
 }
 
-fn why_not(rule: PathwayRule, mask: u64) -> Vec<Unmet> {
+fn why_not(pathway: Pathway, mask: u64) -> Vec<Unmet> {
     let set = tables().pathway.set;
     let mut out = Vec::with_capacity(16);
     let mut scratch = Vec::new();
-    for p in Pathway::ALL.iter().filter(|p| **p != rule.pathway()) {
+    for p in Pathway::ALL.iter().filter(|p| **p != pathway) {
         for (i, r) in PathwayRule::ALL.iter().enumerate() {
             if r.pathway() != *p {
                 continue;
@@ -957,6 +1171,180 @@ fn why_not(rule: PathwayRule, mask: u64) -> Vec<Unmet> {
                 required: b.required,
             }));
         }
+    }
+    out
+}
+
+/// The candidate pathway rules of a decided case, in table order.
+fn plan_rules(a: &Assessment) -> impl Iterator<Item = PathwayRule> {
+    a.pathway_decision().rules().iter()
+}
+
+/// The reason and sources of the candidate rules: one rule's own, or each one's, joined.
+fn pathway_reason(rules: PathwayRules, policy: &Policy) -> (Cow<'static, str>, Sources) {
+    let t = tables();
+    let mut it = rules.iter();
+    match (it.next(), it.next()) {
+        (Some(r), None) => (
+            evaluate::text(&t.pathway, r as usize, policy),
+            Cow::Borrowed(t.pathway.set.rules()[r as usize].sources()),
+        ),
+        _ => {
+            let mut text =
+                String::from("one of these rules applies, whatever the facts not known are: ");
+            let mut sources: Vec<Source> = Vec::new();
+            for (i, r) in rules.iter().enumerate() {
+                if i > 0 {
+                    text.push_str("; or ");
+                }
+                text.push_str(r.wire_name());
+                text.push_str(", ");
+                text.push_str(&evaluate::text(&t.pathway, r as usize, policy));
+                for s in t.pathway.set.rules()[r as usize].sources() {
+                    if !sources.contains(s) {
+                        sources.push(*s);
+                    }
+                }
+            }
+            (Cow::Owned(text), Cow::Owned(sources))
+        }
+    }
+}
+
+/// The JSON paths of the unknown facts the predicates at `reads` (catalogue slots) need,
+/// in order, once each.
+fn facts_to_assess(a: &Assessment, reads: u128) -> Vec<Cow<'static, str>> {
+    let t = tables();
+    let mut out: Vec<Cow<'static, str>> = Vec::new();
+    for slot in bit_indices128(reads) {
+        let mut trace = Trace::recording();
+        if !t.catalogue[slot].evaluate(a, &mut trace).is_unknown() {
+            continue;
+        }
+        for fact in trace.into_facts() {
+            if fact.value == crate::engine::Value::Missing
+                && fact.name.contains('.')
+                && !out.contains(&fact.name)
+            {
+                out.push(fact.name);
+            }
+        }
+    }
+    if out.is_empty() {
+        // A decision leaf (the line, the pathway) waits for the facts the case leaves unknown.
+        out.extend(a.case().unknown_facts().map(Cow::Borrowed));
+    }
+    out
+}
+
+/// Everything that may apply but waits for a fact not known, in the order of the output.
+fn pending_items(
+    a: &Assessment,
+    plan: &Plan,
+    policy: &Policy,
+    refs: &mut SourceSet,
+) -> Vec<Pending> {
+    let t = tables();
+    let mut out = Vec::new();
+    let mut push =
+        |kind, id: &'static str, rule: &'static str, text, reads, sources: &'static [Source]| {
+            refs.add(sources);
+            out.push(Pending {
+                kind,
+                id: Cow::Borrowed(id),
+                rule: Cow::Borrowed(rule),
+                text,
+                facts: facts_to_assess(a, reads),
+                sources: Cow::Borrowed(sources),
+            });
+        };
+    for k in bit_indices(plan.pending_details) {
+        let r = &t.details.set.rules()[k];
+        push(
+            PendingKind::ReasonDetail,
+            r.id(),
+            r.id(),
+            evaluate::text(&t.details, k, policy),
+            t.details.reads[k],
+            r.sources(),
+        );
+    }
+    for k in bit_indices(plan.pending_procedures) {
+        let r = &t.procedures.set.rules()[k];
+        push(
+            PendingKind::Option,
+            TreatmentId::Procedure(*r.outcome()).wire_name(),
+            r.id(),
+            evaluate::text(&t.procedures, k, policy),
+            t.procedures.reads[k],
+            r.sources(),
+        );
+    }
+    if plan.regimens_offered {
+        let or = usize::from(a.decisions.order_rule);
+        let order_rule = &t.order.set.rules()[or];
+        let e = a.eligibility();
+        // The omission rules that may leave a regimen out read the facts it waits for.
+        let pending_rules = e.rules_possible & !e.rules_matched;
+        for (i, entry) in a.line_options().iter().enumerate() {
+            let Some(regimen) = entry.regimen() else {
+                continue;
+            };
+            if !plan.pending.contains(entry.option) {
+                continue;
+            }
+            let reads = bit_indices(pending_rules)
+                .filter(|k| {
+                    t.omissions.set.rules()[*k]
+                        .outcome()
+                        .selection
+                        .regimens(a)
+                        .contains(regimen)
+                        || a.regimen_history().is_none()
+                })
+                .fold(0u128, |m, k| m | t.omissions.reads[k]);
+            push(
+                PendingKind::Option,
+                entry.option.wire_name(),
+                order_rule.id(),
+                t.order_details[or][i].render(policy),
+                reads,
+                entry.sources,
+            );
+        }
+    }
+    for k in bit_indices(plan.pending_with_tace) {
+        let r = &t.with_tace.set.rules()[k];
+        push(
+            PendingKind::Option,
+            r.outcome().wire_name(),
+            r.id(),
+            evaluate::text(&t.with_tace, k, policy),
+            t.with_tace.reads[k],
+            r.sources(),
+        );
+    }
+    for k in bit_indices(plan.pending_cautions) {
+        let r = &t.cautions.set.rules()[k];
+        push(
+            PendingKind::Caution,
+            r.id(),
+            r.id(),
+            evaluate::text(&t.cautions, k, policy),
+            t.cautions.reads[k],
+            r.sources(),
+        );
+    }
+    for k in bit_indices(plan.pending_considerations) {
+        let r = &t.considerations.set.rules()[k];
+        push(
+            PendingKind::Consideration,
+            r.id(),
+            r.id(),
+            evaluate::text(&t.considerations, k, policy),
+            t.considerations.reads[k],
+            r.sources(),
+        );
     }
     out
 }
@@ -990,7 +1378,13 @@ impl fmt::Display for Recommendation {
     /// A readable report for clinicians.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Pathway: {} ({})", self.pathway.label(), self.pathway)?;
-        writeln!(f, "Rule:    {} — {}", self.rule, self.full_reason())?;
+        let rules: Vec<&str> = self.rules.iter().map(PathwayRule::wire_name).collect();
+        writeln!(
+            f,
+            "Rule:    {} — {}",
+            rules.join(" or "),
+            self.full_reason()
+        )?;
         writeln!(f, "Sources: {}", keys(&self.sources))?;
         if let Some(line) = &self.line_of_therapy {
             writeln!(
@@ -1044,12 +1438,38 @@ impl fmt::Display for Recommendation {
         for c in &self.considerations {
             writeln!(f, "  - {} ({}; {})", c.text, c.id, keys(&c.sources))?;
         }
+        if !self.pending.is_empty() {
+            writeln!(f, "\nPending (may apply; assess the facts named):")?;
+            for p in &self.pending {
+                let facts: Vec<&str> = p.facts.iter().map(AsRef::as_ref).collect();
+                writeln!(
+                    f,
+                    "  ? {} {} — {} [needs: {}]",
+                    p.kind,
+                    p.id,
+                    p.text,
+                    facts.join(", ")
+                )?;
+            }
+        }
+        if !self.unknown_facts.is_empty() {
+            let facts: Vec<&str> = self.unknown_facts.iter().map(AsRef::as_ref).collect();
+            writeln!(
+                f,
+                "\nNot known (the pathway holds whatever they are): {}",
+                facts.join(", ")
+            )?;
+        }
         writeln!(f, "\nScores:  {}", self.scores)?;
         let explanation = self.explanation.document();
         writeln!(f, "\nWhy (every predicate the deciding rules read):")?;
         for p in &explanation.predicates {
             let facts: Vec<String> = p.facts.iter().map(ToString::to_string).collect();
-            let mark = if p.value { "yes" } else { "no " };
+            let mark = match p.value {
+                Truth::True => "yes",
+                Truth::False => "no ",
+                Truth::Unknown => " ? ",
+            };
             if facts.is_empty() {
                 writeln!(f, "  [{mark}] {}", p.predicate)?;
             } else {

@@ -251,17 +251,47 @@ pub(crate) mod conditions {
         }
     }
 
-    /// `cancer_related` is required (and not null) when ECOG is 1 or 2.
+    /// Makes `keys` required (their values may still be `null`: not known, spec §8).
+    fn require(schema: &mut Schema, keys: &[&str]) {
+        let required = schema
+            .ensure_object()
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(items) = required {
+            for key in keys {
+                if !items.iter().any(|k| k == key) {
+                    items.push(Value::String((*key).to_owned()));
+                }
+            }
+        }
+    }
+
+    /// Every fact of the case is written; `null` says it is not known.
+    pub(crate) fn case(schema: &mut Schema) {
+        require(schema, &["goals_of_care"]);
+    }
+
+    /// The drug-safety facts are written (`null`: not known); HBsAg may be left out.
+    pub(crate) fn drug_safety(schema: &mut Schema) {
+        require(
+            schema,
+            &[
+                "liver_transplant_recipient",
+                "autoimmune_disease",
+                "varices",
+            ],
+        );
+    }
+
+    /// `cancer_related` is required (`null` when not known) when ECOG is 1 or 2.
     pub(crate) fn performance_status(schema: &mut Schema) {
+        require(schema, &["ecog"]);
         push(
             schema,
             json!([{
-                "description": "When ECOG is 1 or 2, `cancer_related` is required (BCLC 2022: only cancer-related impairment upstages).",
+                "description": "When ECOG is 1 or 2, `cancer_related` is required (BCLC 2022: only cancer-related impairment upstages); `null` says it is not known.",
                 "if": { "properties": { "ecog": { "enum": [1, 2] } }, "required": ["ecog"] },
-                "then": {
-                    "properties": { "cancer_related": { "type": "boolean" } },
-                    "required": ["cancer_related"]
-                }
+                "then": { "required": ["cancer_related"] }
             }]),
         );
     }
@@ -271,22 +301,10 @@ pub(crate) mod conditions {
         push(
             schema,
             json!([{
-                "description": "A recorded Child–Pugh score, or all five components to compute it. When both are given they must agree: the library checks that (the schema cannot).",
+                "description": "A recorded Child–Pugh score, or all five components to compute it; any of them may be `null` (not known: Child–Pugh is then the range the known components allow). When both are given they must agree: the library checks that (the schema cannot).",
                 "anyOf": [
-                    {
-                        "properties": { "child_pugh_score": { "type": "integer" } },
-                        "required": ["child_pugh_score"]
-                    },
-                    {
-                        "properties": {
-                            "bilirubin": { "type": "object" },
-                            "albumin": { "type": "object" },
-                            "inr": { "type": "number" },
-                            "ascites": { "type": "string" },
-                            "encephalopathy": { "type": "string" }
-                        },
-                        "required": ["bilirubin", "albumin", "inr", "ascites", "encephalopathy"]
-                    }
+                    { "required": ["child_pugh_score"] },
+                    { "required": ["bilirubin", "albumin", "inr", "ascites", "encephalopathy"] }
                 ]
             }]),
         );
@@ -295,6 +313,10 @@ pub(crate) mod conditions {
     /// Without nodules: no diameter, no infiltrative growth, no nodule location. With nodules
     /// and no infiltrative growth: a diameter.
     pub(crate) fn intrahepatic(schema: &mut Schema) {
+        require(
+            schema,
+            &["nodules", "infiltrative", "unsafe_ablation_location"],
+        );
         push(
             schema,
             json!([
@@ -304,21 +326,21 @@ pub(crate) mod conditions {
                     "then": {
                         "properties": {
                             "largest_diameter_mm": { "type": "null" },
-                            "infiltrative": { "const": false },
-                            "unsafe_ablation_location": { "const": false }
+                            "infiltrative": { "enum": [false, null] },
+                            "unsafe_ablation_location": { "enum": [false, null] }
                         }
                     }
                 },
                 {
-                    "description": "With at least one nodule and no infiltrative growth, the largest diameter is required.",
+                    "description": "With at least one nodule and no infiltrative growth (both known), the largest diameter is required (`null` when not known).",
                     "if": {
-                        "properties": { "nodules": { "minimum": 1 }, "infiltrative": { "const": false } },
+                        "properties": {
+                            "nodules": { "type": "integer", "minimum": 1 },
+                            "infiltrative": { "const": false }
+                        },
                         "required": ["nodules", "infiltrative"]
                     },
-                    "then": {
-                        "properties": { "largest_diameter_mm": { "type": "integer" } },
-                        "required": ["largest_diameter_mm"]
-                    }
+                    "then": { "required": ["largest_diameter_mm"] }
                 }
             ]),
         );
@@ -326,6 +348,7 @@ pub(crate) mod conditions {
 
     /// A recurrence has a nodule, macrovascular invasion or an extrahepatic site.
     pub(crate) fn recurrence(schema: &mut Schema) {
+        require(schema, &["macrovascular_invasion", "extrahepatic_sites"]);
         push(
             schema,
             json!([{
@@ -350,6 +373,16 @@ pub(crate) mod conditions {
 
     /// At least one procedure; TACE facts only after TACE or TAE.
     pub(crate) fn history(schema: &mut Schema) {
+        require(
+            schema,
+            &[
+                "tace_insufficient_responses",
+                "tace_intrahepatic_progressions",
+                "afp_rising_after_tace",
+                "months_since_last_procedure",
+                "systemic_regimens",
+            ],
+        );
         push(
             schema,
             json!([
@@ -367,9 +400,9 @@ pub(crate) mod conditions {
                     },
                     "then": {
                         "properties": {
-                            "tace_insufficient_responses": { "const": 0 },
-                            "tace_intrahepatic_progressions": { "const": 0 },
-                            "afp_rising_after_tace": { "const": false }
+                            "tace_insufficient_responses": { "enum": [0, null] },
+                            "tace_intrahepatic_progressions": { "enum": [0, null] },
+                            "afp_rising_after_tace": { "enum": [false, null] }
                         }
                     }
                 }

@@ -152,15 +152,60 @@ pub fn child_pugh_range(lf: &LiverFunction) -> (u8, u8) {
     })
 }
 
-/// The Child–Pugh score of a case's liver function: the recorded score, or the one computed from
-/// the five components. A recorded score must lie within what the components given with it
-/// allow (each missing one scores 1 to 3 points): with all five given, it must equal theirs.
+/// The Child–Pugh scores a case's facts allow: one score when it is recorded or all five
+/// components are known; otherwise the range the known components allow (each unknown one 1 to
+/// 3 points; 5 to 15 when none is known).
+///
+/// ```
+/// use hcc_pathways::scores::ChildPughRange;
+/// let r = ChildPughRange::new(7, 9).unwrap();
+/// assert_eq!((r.min(), r.max(), r.known()), (7, 9, None));
+/// assert_eq!(ChildPughRange::exactly(8).known(), Some(8));
+/// assert!(ChildPughRange::new(9, 7).is_none());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChildPughRange {
+    min: u8,
+    max: u8,
+}
+
+impl ChildPughRange {
+    /// Every score from `min` to `max` (5 ≤ min ≤ max ≤ 15), or `None`.
+    pub fn new(min: u8, max: u8) -> Option<ChildPughRange> {
+        (5 <= min && min <= max && max <= 15).then_some(ChildPughRange { min, max })
+    }
+
+    /// One known score (clamped to 5–15).
+    pub fn exactly(score: u8) -> ChildPughRange {
+        let s = score.clamp(5, 15);
+        ChildPughRange { min: s, max: s }
+    }
+
+    /// The lowest score allowed.
+    pub fn min(self) -> u8 {
+        self.min
+    }
+
+    /// The highest score allowed.
+    pub fn max(self) -> u8 {
+        self.max
+    }
+
+    /// The score, when only one is allowed.
+    pub fn known(self) -> Option<u8> {
+        (self.min == self.max).then_some(self.min)
+    }
+}
+
+/// The Child–Pugh scores of a case's liver function: the recorded score, or the one computed
+/// from the five components, or the range the known components allow. A recorded score must
+/// lie within what the components given with it allow (each unknown one scores 1 to 3
+/// points): with all five given, it must equal theirs.
 ///
 /// # Errors
-/// [`Error::Invalid`] naming the first missing component when there is no recorded score and
-/// the components are incomplete, or naming `liver_function.child_pugh_score` when the recorded
-/// score lies outside what the components allow.
-pub fn child_pugh(lf: &LiverFunction) -> Result<u8, Error> {
+/// [`Error::Invalid`] naming `liver_function.child_pugh_score` when the recorded score lies
+/// outside what the components allow.
+pub fn child_pugh(lf: &LiverFunction) -> Result<ChildPughRange, Error> {
     let (lo, hi) = child_pugh_range(lf);
     let complete = lf.bilirubin.is_some()
         && lf.albumin.is_some()
@@ -186,29 +231,8 @@ pub fn child_pugh(lf: &LiverFunction) -> Result<u8, Error> {
                 )),
             },
         )),
-        Some(r) => Ok(r.get()),
-        None if complete => Ok(lo),
-        None => {
-            let first_missing = if lf.bilirubin.is_none() {
-                "liver_function.bilirubin"
-            } else if lf.albumin.is_none() {
-                "liver_function.albumin"
-            } else if lf.inr.is_none() {
-                "liver_function.inr"
-            } else if lf.ascites.is_none() {
-                "liver_function.ascites"
-            } else {
-                "liver_function.encephalopathy"
-            };
-            Err(Error::invalid(
-                first_missing,
-                Reason::Missing {
-                    because: Some(Cow::Borrowed(
-                        "when child_pugh_score is not recorded (all five components are needed to compute it)",
-                    )),
-                },
-            ))
-        }
+        Some(r) => Ok(ChildPughRange::exactly(r.get())),
+        None => Ok(ChildPughRange { min: lo, max: hi }),
     }
 }
 
@@ -275,33 +299,104 @@ pub fn malbi_grade(score: f64) -> MalbiGrade {
 }
 
 /// The up-to-seven sum, largest diameter in mm + 10 × number of nodules (Mazzaferro 2009),
-/// or `None` when the growth is infiltrative or the diameter is unknown.
+/// or `None` when the growth is infiltrative or not known, or the diameter or count is not
+/// known.
 ///
 /// A case is within up-to-seven when the sum is at most the policy's limit (70 by default;
 /// 70 itself is within).
 pub fn up_to_seven_sum(ih: &Intrahepatic) -> Option<u32> {
-    if ih.infiltrative {
+    if ih.infiltrative != Some(false) {
         return None;
     }
+    let n = ih.nodules?.get();
     ih.largest_diameter_mm
-        .map(|d| u32::from(d.get()) + 10 * u32::from(ih.nodules.get()))
+        .map(|d| u32::from(d.get()) + 10 * u32::from(n))
+}
+
+/// The (nodules, largest diameter, infiltrative) combinations a case allows, one for every
+/// region the Milan and BCLC thresholds cut (1, 2–3, 4+ nodules; 20, 30, 50 mm).
+fn intrahepatic_classes(case: &Case) -> Vec<(u16, Option<u16>, bool)> {
+    let r = &case.recurrence;
+    let ih = &r.intrahepatic;
+    let must_have_nodule = ih.largest_diameter_mm.is_some()
+        || ih.infiltrative == Some(true)
+        || ih.unsafe_ablation_location == Some(true)
+        || (r.macrovascular_invasion == Some(MacrovascularInvasion::Absent)
+            && r.extrahepatic_sites.is_some_and(|s| s.is_empty()));
+    let counts: Vec<u16> = match ih.nodules {
+        Some(n) => vec![n.get()],
+        None => [0, 1, 2, 3, 4]
+            .into_iter()
+            .filter(|n| *n >= 1 || !must_have_nodule)
+            .collect(),
+    };
+    let growths: &[bool] = match ih.infiltrative {
+        Some(true) => &[true],
+        Some(false) => &[false],
+        None => &[false, true],
+    };
+    let mut out = Vec::new();
+    for &n in &counts {
+        for &g in growths {
+            if n == 0 {
+                if !g {
+                    out.push((0, None, false));
+                }
+                continue;
+            }
+            match ih.largest_diameter_mm {
+                Some(d) => out.push((n, Some(d.get()), g)),
+                None => {
+                    out.extend([20, 21, 30, 31, 50, 51].map(|d| (n, Some(d), g)));
+                    if g {
+                        out.push((n, None, g));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn milan_intrahepatic(n: u16, d: Option<u16>, infiltrative: bool) -> bool {
+    !infiltrative
+        && match (n, d) {
+            (1, Some(d)) => d <= 50,
+            (2..=3, Some(d)) => d <= 30,
+            _ => false,
+        }
 }
 
 /// Within the Milan criteria (Mazzaferro 1996): not infiltrative, and one nodule ≤ 50 mm or
 /// 2–3 nodules with the largest ≤ 30 mm, without macrovascular invasion or extrahepatic spread.
-pub fn within_milan(case: &Case) -> bool {
+/// `None` when the facts not known could go either way.
+///
+/// ```
+/// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+/// let mut case = hcc_pathways::Case::from_json(&json)?;
+/// assert_eq!(hcc_pathways::scores::within_milan(&case), Some(true));
+/// case.recurrence.intrahepatic.largest_diameter_mm = None;
+/// assert_eq!(hcc_pathways::scores::within_milan(&case), None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn within_milan(case: &Case) -> Option<bool> {
     let r = &case.recurrence;
-    let ih = &r.intrahepatic;
-    if ih.infiltrative
-        || r.macrovascular_invasion != MacrovascularInvasion::Absent
-        || !r.extrahepatic_sites.is_empty()
-    {
-        return false;
+    let no_invasion = r
+        .macrovascular_invasion
+        .map(|m| m == MacrovascularInvasion::Absent);
+    let no_spread = r.extrahepatic_sites.map(|s| s.is_empty());
+    if no_invasion == Some(false) || no_spread == Some(false) {
+        return Some(false);
     }
-    match (ih.nodules.get(), ih.largest_diameter_mm.map(|d| d.get())) {
-        (1, Some(d)) => d <= 50,
-        (2..=3, Some(d)) => d <= 30,
-        _ => false,
+    let classes = intrahepatic_classes(case);
+    let (yes, no) = classes.iter().fold((false, false), |(y, n), (c, d, g)| {
+        let w = milan_intrahepatic(*c, *d, *g);
+        (y || w, n || !w)
+    });
+    match (yes, no) {
+        (true, false) if no_invasion.is_some() && no_spread.is_some() => Some(true),
+        (false, _) => Some(false),
+        _ => None,
     }
 }
 
@@ -321,39 +416,82 @@ crate::macros::wire_enum! {
     }
 }
 
-/// The BCLC 2022 stage of the recurrence: D if terminal (ECOG ≥ `terminal_min_ecog`, 3 by
-/// default, or Child–Pugh ≥ `terminal_min_child_pugh`, 10: the policy's reading of BCLC D, as
-/// rule R2 uses it); else C if vascular invasion, extrahepatic spread or cancer-related ECOG
-/// 1–2; else B for infiltrative growth (BCLC-B subgroup 3); else 0 if a single nodule ≤ 20 mm;
-/// else A if a single nodule or 2–3 nodules each ≤ 30 mm; else B.
+crate::macros::bit_set! {
+    /// A set of BCLC stages (a JSON array of their names).
+    BclcStages of BclcStage
+}
+
+/// The BCLC 2022 stages a case allows (one when its facts are known), reading the policy's
+/// terminal thresholds for stage D.
 ///
 /// ```
-/// use hcc_pathways::{scores::{bclc_stage, BclcStage}, Case, Policy};
+/// use hcc_pathways::scores::{bclc_stages, BclcStage, ChildPughRange};
 /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
-/// let case = Case::from_json(&json)?;
-/// assert_eq!(bclc_stage(&case, 5, &Policy::default()), BclcStage::Zero);
-/// assert_eq!(bclc_stage(&case, 10, &Policy::default()), BclcStage::D);
+/// let mut case = hcc_pathways::Case::from_json(&json)?;
+/// let policy = hcc_pathways::Policy::default();
+/// let cp = ChildPughRange::exactly(5);
+/// assert_eq!(bclc_stages(&case, cp, &policy).iter().collect::<Vec<_>>(), [BclcStage::Zero]);
+/// case.performance_status.ecog = None;
+/// assert!(bclc_stages(&case, cp, &policy).contains(BclcStage::D));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn bclc_stage(case: &Case, child_pugh: u8, policy: &Policy) -> BclcStage {
-    let ecog = case.performance_status.ecog.get();
-    if ecog >= policy.terminal_min_ecog || child_pugh >= policy.terminal_min_child_pugh {
-        return BclcStage::D;
-    }
+pub fn bclc_stages(case: &Case, child_pugh: ChildPughRange, policy: &Policy) -> BclcStages {
+    let mut out = BclcStages::EMPTY;
+    let ps = &case.performance_status;
+    let ecogs = match ps.ecog {
+        Some(e) => e.get()..=e.get(),
+        None => 0..=4,
+    };
     let r = &case.recurrence;
-    let cancer_related =
-        matches!(ecog, 1 | 2) && case.performance_status.cancer_related == Some(true);
-    if r.macrovascular_invasion != MacrovascularInvasion::Absent
-        || !r.extrahepatic_sites.is_empty()
-        || cancer_related
-    {
-        return BclcStage::C;
+    let invasion = r
+        .macrovascular_invasion
+        .map(|m| m != MacrovascularInvasion::Absent);
+    let spread = r.extrahepatic_sites.map(|s| !s.is_empty());
+    let classes = intrahepatic_classes(case);
+    for ecog in ecogs {
+        let related: &[bool] = match (ecog, ps.cancer_related) {
+            (1 | 2, Some(v)) => {
+                if v {
+                    &[true]
+                } else {
+                    &[false]
+                }
+            }
+            (1 | 2, None) => &[true, false],
+            _ => &[false],
+        };
+        for cp in child_pugh.min()..=child_pugh.max() {
+            if ecog >= policy.terminal_min_ecog || cp >= policy.terminal_min_child_pugh {
+                out = out.with(BclcStage::D);
+                continue;
+            }
+            for &rel in related {
+                let c_values: &[bool] = match (invasion, spread) {
+                    (Some(true), _) | (_, Some(true)) => &[true],
+                    _ if rel => &[true],
+                    (Some(false), Some(false)) => &[false],
+                    _ => &[true, false],
+                };
+                for &c in c_values {
+                    if c {
+                        out = out.with(BclcStage::C);
+                        continue;
+                    }
+                    for (n, d, g) in &classes {
+                        out = out.with(intrahepatic_stage(*n, *d, *g));
+                    }
+                }
+            }
+        }
     }
-    let ih = &r.intrahepatic;
-    if ih.infiltrative {
+    out
+}
+
+fn intrahepatic_stage(n: u16, d: Option<u16>, infiltrative: bool) -> BclcStage {
+    if infiltrative {
         return BclcStage::B;
     }
-    match (ih.nodules.get(), ih.largest_diameter_mm.map(|d| d.get())) {
+    match (n, d) {
         (1, Some(d)) if d <= 20 => BclcStage::Zero,
         (1, _) => BclcStage::A,
         (2..=3, Some(d)) if d <= 30 => BclcStage::A,
@@ -361,17 +499,44 @@ pub fn bclc_stage(case: &Case, child_pugh: u8, policy: &Policy) -> BclcStage {
     }
 }
 
-/// The scores derived from a case, reported in every recommendation.
+/// The BCLC 2022 stage of a case, when its facts allow only one (see [`bclc_stages`]).
+pub fn bclc_stage(case: &Case, child_pugh: ChildPughRange, policy: &Policy) -> Option<BclcStage> {
+    let stages = bclc_stages(case, child_pugh, policy);
+    let mut it = stages.iter();
+    match (it.next(), it.next()) {
+        (Some(s), None) => Some(s),
+        _ => None,
+    }
+}
+
+/// The scores derived from a case, reported in every recommendation. A score that needs a fact
+/// not known is absent (spec §8); the BCLC stages the known facts allow are listed.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Scores {
-    /// Child–Pugh score used by the rules (recorded or computed), 5–15.
+    /// Child–Pugh score used by the rules (recorded or computed), 5–15; absent when only a
+    /// range is known.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     #[cfg_attr(feature = "schemars", schemars(range(min = 5, max = 15)))]
-    pub child_pugh_score: u8,
-    /// Child–Pugh class.
-    pub child_pugh_class: ChildPughClass,
+    pub child_pugh_score: Option<u8>,
+    /// The lowest and highest Child–Pugh scores the known components allow, when the score is
+    /// not known.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub child_pugh_range: Option<[u8; 2]>,
+    /// Child–Pugh class (also when a range lies within one class).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub child_pugh_class: Option<ChildPughClass>,
     /// ALBI score, when bilirubin and albumin are given.
     #[cfg_attr(
         feature = "serde",
@@ -390,20 +555,35 @@ pub struct Scores {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub malbi_grade: Option<MalbiGrade>,
-    /// Up-to-seven sum (largest mm + 10 × nodules); absent for infiltrative growth or an
-    /// unknown diameter.
+    /// Up-to-seven sum (largest mm + 10 × nodules); absent for infiltrative growth or a fact
+    /// not known.
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub up_to_seven_sum: Option<u32>,
-    /// Within the Milan criteria.
-    pub within_milan: bool,
-    /// BCLC 2022 stage of the recurrence (informational).
-    pub bclc_stage: BclcStage,
+    /// Within the Milan criteria; absent when the facts not known could go either way.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub within_milan: Option<bool>,
+    /// BCLC 2022 stage of the recurrence (informational); absent when the facts allow several.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bclc_stage: Option<BclcStage>,
+    /// The BCLC stages the known facts allow, when more than one.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "no_stages"))]
+    pub bclc_stages: BclcStages,
     /// Whether liver function is preserved (Child–Pugh class A), as BCLC stages 0–C assume;
-    /// when it is not and the stage is 0–C, the note says so.
-    pub bclc_liver_function_preserved: bool,
+    /// when it is not and the stage is 0–C, the note says so. Absent when not known.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bclc_liver_function_preserved: Option<bool>,
     /// Beside a stage 0–C when liver function is not preserved: BCLC stages 0–C assume
     /// preserved liver function; Child–Pugh B is weighed by the MDT.
     #[cfg_attr(
@@ -431,26 +611,42 @@ impl Scores {
         ))
     }
 
-    /// The scores of a case whose Child–Pugh score `cp` is already known.
-    pub(crate) fn with_child_pugh(case: &Case, cp: u8, policy: &Policy) -> Scores {
+    /// The scores of a case whose Child–Pugh scores `cp` are already known.
+    pub(crate) fn with_child_pugh(case: &Case, cp: ChildPughRange, policy: &Policy) -> Scores {
         let lf = &case.liver_function;
+        let stages = bclc_stages(case, cp, policy);
         let stage = bclc_stage(case, cp, policy);
-        let preserved = ChildPughClass::of(cp) == ChildPughClass::A;
+        let class =
+            Some(ChildPughClass::of(cp.min())).filter(|c| *c == ChildPughClass::of(cp.max()));
+        let preserved = if cp.max() <= 6 {
+            Some(true)
+        } else if cp.min() >= 7 {
+            Some(false)
+        } else {
+            None
+        };
         let albi_score = match (lf.bilirubin, lf.albumin) {
             (Some(b), Some(a)) => Some(albi(b, a)),
             _ => None,
         };
+        let not_d = !stages.is_empty() && !stages.contains(BclcStage::D);
         Scores {
-            child_pugh_score: cp,
-            child_pugh_class: ChildPughClass::of(cp),
+            child_pugh_score: cp.known(),
+            child_pugh_range: cp.known().is_none().then_some([cp.min(), cp.max()]),
+            child_pugh_class: class,
             albi_score,
             albi_grade: albi_score.map(albi_grade),
             malbi_grade: albi_score.map(malbi_grade),
             up_to_seven_sum: up_to_seven_sum(&case.recurrence.intrahepatic),
             within_milan: within_milan(case),
             bclc_stage: stage,
+            bclc_stages: if stage.is_some() {
+                BclcStages::EMPTY
+            } else {
+                stages
+            },
             bclc_liver_function_preserved: preserved,
-            bclc_note: (!preserved && stage != BclcStage::D)
+            bclc_note: (preserved == Some(false) && not_d)
                 .then_some(Cow::Borrowed(BCLC_LIVER_FUNCTION_NOTE)),
         }
     }
@@ -458,33 +654,44 @@ impl Scores {
 
 impl fmt::Display for Scores {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Child–Pugh {} ({})",
-            self.child_pugh_score, self.child_pugh_class
-        )?;
+        match (self.child_pugh_score, self.child_pugh_range) {
+            (Some(score), _) => write!(f, "Child–Pugh {score}")?,
+            (None, Some([lo, hi])) => write!(f, "Child–Pugh {lo} to {hi} (not known)")?,
+            (None, None) => write!(f, "Child–Pugh not known")?,
+        }
+        if let Some(class) = self.child_pugh_class {
+            write!(f, " ({class})")?;
+        }
         if let (Some(s), Some(g), Some(m)) = (self.albi_score, self.albi_grade, self.malbi_grade) {
             write!(f, ", ALBI {s:.3} (grade {g}, mALBI {m})")?;
         }
         match self.up_to_seven_sum {
             Some(s) => write!(f, ", up-to-seven sum {s}")?,
-            None => write!(f, ", up-to-seven not applicable")?,
+            None => write!(f, ", up-to-seven sum not applicable or not known")?,
         }
-        write!(
-            f,
-            ", {} Milan, BCLC {}",
-            if self.within_milan {
-                "within"
-            } else {
-                "beyond"
-            },
-            self.bclc_stage
-        )?;
+        let milan = match self.within_milan {
+            Some(true) => "within",
+            Some(false) => "beyond",
+            None => "not known whether within",
+        };
+        write!(f, ", {milan} Milan")?;
+        match self.bclc_stage {
+            Some(stage) => write!(f, ", BCLC {stage}")?,
+            None => {
+                let stages: Vec<String> = self.bclc_stages.iter().map(|s| s.to_string()).collect();
+                write!(f, ", BCLC {} (not known)", stages.join(" or "))?;
+            }
+        }
         match &self.bclc_note {
             Some(note) => write!(f, " ({note})"),
             None => Ok(()),
         }
     }
+}
+
+#[cfg(feature = "serde")]
+fn no_stages(stages: &BclcStages) -> bool {
+    stages.is_empty()
 }
 
 #[cfg(test)]

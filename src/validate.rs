@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use crate::case::{Case, MacrovascularInvasion, Procedure};
 use crate::error::{Error, Reason};
+use crate::scores::ChildPughRange;
 
 fn inconsistent(field: &'static str, detail: &'static str) -> Error {
     Error::invalid(
@@ -36,31 +37,39 @@ fn not_allowed(field: &'static str, because: &'static str) -> Error {
 }
 
 impl Case {
-    /// Checks the facts that depend on each other (spec §2).
+    /// Checks the facts that depend on each other (spec §2). A rule is broken only when the
+    /// known facts break it whatever the unknown ones are (spec §8): `nodules = 0` with the
+    /// vascular invasion unknown may still describe a recurrence.
     ///
     /// # Errors
-    /// [`Error::Invalid`] naming the field when: ECOG is 1 or 2 without `cancer_related`; neither
-    /// a Child–Pugh score nor all five components are given; a recorded score disagrees with the
-    /// one computed from the components; a diameter is given without nodules, or nodules without
-    /// a diameter (unless infiltrative); infiltrative growth or an unsafe location is recorded
-    /// without nodules; the case describes no recurrence; no procedure is recorded; TACE
-    /// counters or rising AFP after TACE are recorded without TACE or TAE.
+    /// [`Error::Invalid`] naming the field when: a recorded Child–Pugh score lies outside what
+    /// the components given with it allow; a diameter, infiltrative growth or an unsafe location
+    /// is recorded with 0 nodules; the case describes no recurrence; no procedure is recorded;
+    /// TACE counters or rising AFP after TACE are recorded without TACE or TAE.
     ///
     /// ```
     /// use hcc_pathways::{Error, Reason};
-    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+    /// let json = std::fs::read_to_string("examples/cases/r3_lung_metastases_fit.json")?;
     /// let mut case = hcc_pathways::Case::from_json(&json)?;
+    /// case.recurrence.extrahepatic_sites = Some(Default::default());
+    /// case.recurrence.macrovascular_invasion = Some(hcc_pathways::case::MacrovascularInvasion::Absent);
+    /// case.recurrence.intrahepatic.nodules = Some(hcc_pathways::quantity::NoduleCount::new(0)?);
     /// case.recurrence.intrahepatic.largest_diameter_mm = None;
+    /// case.recurrence.intrahepatic.infiltrative = Some(false);
+    /// case.recurrence.intrahepatic.unsafe_ablation_location = Some(false);
     /// let err = case.validate().unwrap_err();
-    /// assert_eq!(err.field(), Some("recurrence.intrahepatic.largest_diameter_mm"));
+    /// assert_eq!(err.field(), Some("recurrence"));
+    /// // Whether vascular invasion is present is not known: a recurrence it may describe.
+    /// case.recurrence.macrovascular_invasion = None;
+    /// assert!(case.validate().is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
         self.validated_child_pugh().map(|_| ())
     }
 
-    /// [`Case::validate`], returning the Child–Pugh score the rules use (recorded, or computed
-    /// from the components), which validation computes anyway.
+    /// [`Case::validate`], returning the Child–Pugh scores the facts allow (one score when it
+    /// is recorded or all five components are known), which validation computes anyway.
     ///
     /// # Errors
     /// As [`Case::validate`].
@@ -68,53 +77,44 @@ impl Case {
     /// ```
     /// let json = std::fs::read_to_string("examples/cases/r2_child_pugh_c.json")?;
     /// let case = hcc_pathways::Case::from_json(&json)?;
-    /// assert!(case.validated_child_pugh()? >= 10);
+    /// assert!(case.validated_child_pugh()?.min() >= 10);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn validated_child_pugh(&self) -> Result<u8, Error> {
-        let ps = &self.performance_status;
-        if matches!(ps.ecog.get(), 1 | 2) && ps.cancer_related.is_none() {
-            return Err(missing(
-                "performance_status.cancer_related",
-                "when ECOG is 1 or 2 (BCLC 2022: only cancer-related impairment upstages)",
-            ));
-        }
+    pub fn validated_child_pugh(&self) -> Result<ChildPughRange, Error> {
         let child_pugh = crate::scores::child_pugh(&self.liver_function)?;
 
         let ih = &self.recurrence.intrahepatic;
-        let n = ih.nodules.get();
-        if n == 0 {
+        if matches!(ih.nodules, Some(n) if n.get() == 0) {
             if ih.largest_diameter_mm.is_some() {
                 return Err(not_allowed(
                     "recurrence.intrahepatic.largest_diameter_mm",
                     "when there are no nodules",
                 ));
             }
-            if ih.infiltrative {
+            if ih.infiltrative == Some(true) {
                 return Err(inconsistent(
                     "recurrence.intrahepatic.infiltrative",
                     "infiltrative growth recorded with 0 nodules: count the infiltrative lesion as a nodule",
                 ));
             }
-            if ih.unsafe_ablation_location {
+            if ih.unsafe_ablation_location == Some(true) {
                 return Err(inconsistent(
                     "recurrence.intrahepatic.unsafe_ablation_location",
                     "a nodule location recorded with 0 nodules",
                 ));
             }
-            let advanced = self.recurrence.macrovascular_invasion != MacrovascularInvasion::Absent
-                || !self.recurrence.extrahepatic_sites.is_empty();
-            if !advanced {
+            let no_invasion =
+                self.recurrence.macrovascular_invasion == Some(MacrovascularInvasion::Absent);
+            let no_sites = self
+                .recurrence
+                .extrahepatic_sites
+                .is_some_and(|s| s.is_empty());
+            if no_invasion && no_sites {
                 return Err(inconsistent(
                     "recurrence",
                     "the case describes no recurrence: no nodules, no vascular invasion, no extrahepatic spread",
                 ));
             }
-        } else if ih.largest_diameter_mm.is_none() && !ih.infiltrative {
-            return Err(missing(
-                "recurrence.intrahepatic.largest_diameter_mm",
-                "when there is at least one nodule and the growth is not infiltrative",
-            ));
         }
 
         let h = &self.history;
@@ -129,16 +129,18 @@ impl Case {
         if !had_tace {
             const NO_TACE: &str =
                 "counted after TACE, but neither `tace` nor `tae` is in history.procedures";
-            if h.tace_insufficient_responses.get() > 0 {
+            if h.tace_insufficient_responses.is_some_and(|c| c.get() > 0) {
                 return Err(inconsistent("history.tace_insufficient_responses", NO_TACE));
             }
-            if h.tace_intrahepatic_progressions.get() > 0 {
+            if h.tace_intrahepatic_progressions
+                .is_some_and(|c| c.get() > 0)
+            {
                 return Err(inconsistent(
                     "history.tace_intrahepatic_progressions",
                     NO_TACE,
                 ));
             }
-            if h.afp_rising_after_tace {
+            if h.afp_rising_after_tace == Some(true) {
                 return Err(inconsistent("history.afp_rising_after_tace", NO_TACE));
             }
         }

@@ -142,11 +142,11 @@ impl Comparison {
                 let d = self
                     .evaluated
                     .iter()
-                    .filter(|e| e.default.rule.wire_name() == r.id());
+                    .filter(|e| e.default.rule.is_some_and(|x| x.wire_name() == r.id()));
                 let a = self
                     .evaluated
                     .iter()
-                    .filter(|e| e.alternative.rule.wire_name() == r.id());
+                    .filter(|e| e.alternative.rule.is_some_and(|x| x.wire_name() == r.id()));
                 (r.id(), *r.outcome(), d.count(), a.count())
             })
             .collect()
@@ -241,7 +241,10 @@ pub fn report(c: &Comparison, changes: &[(&'static str, u32, u32)]) -> String {
             let _ = writeln!(
                 out,
                 "| {} by {} | {} by {} | {n} |",
-                d.pathway, d.rule, a.pathway, a.rule
+                d.pathway,
+                rules(&d),
+                a.pathway,
+                rules(&a)
             );
         }
     }
@@ -253,11 +256,17 @@ pub fn report(c: &Comparison, changes: &[(&'static str, u32, u32)]) -> String {
                 "| {} | {} by {} | {} by {} |",
                 e.line,
                 e.default.pathway,
-                e.default.rule,
+                rules(&e.default),
                 e.alternative.pathway,
-                e.alternative.rule
+                rules(&e.alternative)
             );
         }
     }
     out
+}
+
+/// The candidate rules of a classification, as text (`R5`, or `R2 or R7` with facts unknown).
+fn rules(c: &Classification) -> String {
+    let ids: Vec<&str> = c.rules.iter().map(|r| r.wire_name()).collect();
+    ids.join(" or ")
 }

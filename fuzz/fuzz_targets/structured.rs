@@ -61,10 +61,18 @@ fn ok<T>(r: std::result::Result<T, hcc_pathways::Error>) -> Result<T> {
     r.map_err(|_| libfuzzer_sys::arbitrary::Error::IncorrectFormat)
 }
 
+/// A fact, or (one time in eight) not known: `None` (spec §8).
+fn known<T>(u: &mut Unstructured, value: T) -> Result<Option<T>> {
+    Ok(if u.ratio(1u8, 8u8)? { None } else { Some(value) })
+}
+
 fn case(u: &mut Unstructured) -> Result<Case> {
     // Every constructor gets a value in its range: the case is typed; its facts are random.
     let performance_status = PerformanceStatus {
-        ecog: ok(Ecog::new(int(u, 0, 4)?))?,
+        ecog: {
+            let e = ok(Ecog::new(int(u, 0, 4)?))?;
+            known(u, e)?
+        },
         cancer_related: u.arbitrary()?,
     };
     let liver_function = LiverFunction {
@@ -96,7 +104,10 @@ fn case(u: &mut Unstructured) -> Result<Case> {
         encephalopathy: some(u, |u| u.choose(Encephalopathy::ALL).copied())?,
     };
     let intrahepatic = Intrahepatic {
-        nodules: ok(NoduleCount::new(int(u, 0, 999)?))?,
+        nodules: {
+            let n = ok(NoduleCount::new(int(u, 0, 999)?))?;
+            known(u, n)?
+        },
         largest_diameter_mm: match some(u, |u| int(u, 1, 300))? {
             Some(d) => Some(ok(DiameterMm::new(d))?),
             None => None,
@@ -106,12 +117,18 @@ fn case(u: &mut Unstructured) -> Result<Case> {
     };
     let recurrence = Recurrence {
         intrahepatic,
-        macrovascular_invasion: *u.choose(MacrovascularInvasion::ALL)?,
-        extrahepatic_sites: ExtrahepaticSite::ALL
-            .iter()
-            .copied()
-            .filter(|_| u.ratio(1u8, 5u8).unwrap_or(false))
-            .collect(),
+        macrovascular_invasion: {
+            let m = *u.choose(MacrovascularInvasion::ALL)?;
+            known(u, m)?
+        },
+        extrahepatic_sites: {
+            let sites = ExtrahepaticSite::ALL
+                .iter()
+                .copied()
+                .filter(|_| u.ratio(1u8, 5u8).unwrap_or(false))
+                .collect();
+            known(u, sites)?
+        },
         afp_ng_ml: match some(u, |u| float(u, 0.0, 10_000_000.0))? {
             Some(v) => Some(ok(AfpNgMl::new(v))?),
             None => None,
@@ -130,22 +147,43 @@ fn case(u: &mut Unstructured) -> Result<Case> {
             .copied()
             .filter(|_| u.ratio(1u8, 3u8).unwrap_or(false))
             .collect(),
-        tace_insufficient_responses: ok(Count::insufficient_responses(int(u, 0, 50)?))?,
-        tace_intrahepatic_progressions: ok(Count::intrahepatic_progressions(int(u, 0, 50)?))?,
+        tace_insufficient_responses: {
+            let c = ok(Count::insufficient_responses(int(u, 0, 50)?))?;
+            known(u, c)?
+        },
+        tace_intrahepatic_progressions: {
+            let c = ok(Count::intrahepatic_progressions(int(u, 0, 50)?))?;
+            known(u, c)?
+        },
         afp_rising_after_tace: u.arbitrary()?,
-        months_since_last_procedure: ok(Months::new(int(u, 0, 600)?))?,
-        systemic_regimens: ok(RegimenHistory::new(&regimens))?,
+        months_since_last_procedure: {
+            let m = ok(Months::new(int(u, 0, 600)?))?;
+            known(u, m)?
+        },
+        systemic_regimens: {
+            let h = ok(RegimenHistory::new(&regimens))?;
+            known(u, h)?
+        },
     };
     Ok(Case {
         performance_status,
         liver_function,
-        goals_of_care: *u.choose(GoalsOfCare::ALL)?,
+        goals_of_care: {
+            let g = *u.choose(GoalsOfCare::ALL)?;
+            known(u, g)?
+        },
         recurrence,
         history,
         drug_safety: DrugSafety {
             liver_transplant_recipient: u.arbitrary()?,
-            autoimmune_disease: *u.choose(AutoimmuneDisease::ALL)?,
-            varices: *u.choose(Varices::ALL)?,
+            autoimmune_disease: {
+                let a = *u.choose(AutoimmuneDisease::ALL)?;
+                known(u, a)?
+            },
+            varices: {
+                let v = *u.choose(Varices::ALL)?;
+                known(u, v)?
+            },
             hbsag_positive: u.arbitrary()?,
         },
     })
@@ -213,13 +251,16 @@ fuzz_target!(|data: &[u8]| {
     match (&classified, &recommended) {
         (Ok(c), Ok(r)) => {
             assert_eq!(
-                (c.pathway, c.rule),
-                (r.pathway, r.rule.as_ref()),
+                (c.pathway, c.rule, c.rules),
+                (r.pathway, r.rule, r.rules),
                 "classify vs recommend"
             );
-            let back: Recommendation =
-                serde_json::from_str(&r.to_json()).expect("a recommendation reads back");
+            let back: Recommendation = serde_json::from_str(&r.to_json_explained())
+                .expect("a recommendation reads back");
             assert_eq!(&back, r, "recommendation round trip");
+            let lean: Recommendation =
+                serde_json::from_str(&r.to_json()).expect("a lean recommendation reads back");
+            assert_eq!(lean, r.without_explanation(), "lean round trip");
         }
         (Err(a), Err(b)) => assert_eq!(a, b, "the same error"),
         _ => panic!("classify {classified:?} but recommend_with {recommended:?}"),

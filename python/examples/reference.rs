@@ -6,7 +6,7 @@
 //! cargo run -p hcc-pathways-python --example reference -- classify COHORT.jsonl [POLICY.json]
 //! ```
 //!
-//! `recommend` prints `Recommendation::to_json()` for one case file, unchanged. `classify`
+//! `recommend` prints `Recommendation::to_json_explained()` for one case file, unchanged. `classify`
 //! prints one JSON line per line of a JSON Lines cohort: `{"pathway": …, "rule": …}`, or
 //! `{"error": {"path": …, "message": …}}` for a case the library rejects.
 //!
@@ -46,7 +46,7 @@ fn main() -> ExitCode {
     match mode {
         "recommend" => match Case::from_json(&text).and_then(|c| recommend_with(&c, &policy)) {
             Ok(rec) => {
-                println!("{}", rec.to_json());
+                println!("{}", rec.to_json_explained());
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -57,7 +57,14 @@ fn main() -> ExitCode {
         "classify" => {
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
                 let out = match Case::from_json(line).and_then(|c| classify(&c, &policy)) {
-                    Ok(c) => json!({"pathway": c.pathway.to_string(), "rule": c.rule.to_string()}),
+                    Ok(c) => {
+                        let rules: Vec<&str> = c.rules.iter().map(|r| r.wire_name()).collect();
+                        json!({"pathway": c.pathway.to_string(), "rule": rules.join(" or ")})
+                    }
+                    Err(hcc_pathways::Error::Undecided { rules }) => {
+                        let rules: Vec<&str> = rules.iter().map(|r| r.wire_name()).collect();
+                        json!({"pathway": null, "rule": rules.join(" or ")})
+                    }
                     Err(e) => json!({"error": {"path": e.field(), "message": e.to_string()}}),
                 };
                 println!("{out}");

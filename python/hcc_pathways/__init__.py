@@ -322,10 +322,14 @@ def recommend(
 
     Returns:
         The recommendation, exactly the library's JSON contract (:func:`recommendation_schema`)
-        read into Python: ``rec["pathway"]`` is ``"repeat_intervention"``,
-        ``"systemic_therapy"`` or ``"palliative_care"``; the rest carries the deciding rule
-        and its reason, the options, cautions, considerations, every fact read, why not the
-        other pathways, the sources, the rule-set version and the tumour-board statement.
+        read into Python: ``rec["status"]`` is ``"decided"`` and ``rec["pathway"]`` is
+        ``"repeat_intervention"``, ``"systemic_therapy"`` or ``"palliative_care"``; the rest
+        carries the deciding rule and its reason, the options, what is pending on facts not
+        known, cautions, considerations, every fact read, why not the other pathways, the
+        sources, the rule-set version and the tumour-board statement. When facts the case
+        leaves unknown (``null``) decide between pathways, ``rec["status"]`` is
+        ``"undecided"``: no pathway, but the ``"candidates"`` and the ``"facts_needed"``, each
+        with the pathway its values lead to.
 
     Raises:
         InvalidCase: the case was rejected; ``.path`` names the field, ``.reason`` says why.
@@ -361,7 +365,10 @@ def classify(
     """The pathway and the deciding rule for one case, without the explanation (fast).
 
     Arguments, errors and the pathway are as in :func:`recommend`; the result is
-    ``{"pathway": ..., "rule": ...}`` and agrees with ``recommend(case, policy)``.
+    ``{"pathway": ..., "rule": ...}`` and agrees with ``recommend(case, policy)``. When facts
+    the case leaves unknown (``null``) decide between pathways, ``"pathway"`` is ``None`` and
+    ``"rule"`` lists the candidate rules (``"R3 or R5"``); :func:`recommend` names the facts
+    needed.
 
     >>> import json, hcc_pathways
     >>> case = json.load(open("examples/cases/r7_child_pugh_7_multinodular.json"))

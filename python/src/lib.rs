@@ -12,7 +12,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use hcc_pathways::{classify, recommend_with, Case, Error, Policy};
+use hcc_pathways::{classify, decide_with, Case, Decision, Error, PathwayRules, Policy};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -158,18 +158,31 @@ fn parse_case(text: &str) -> Result<Case, Failure> {
 fn recommend_one(text: &str, policy: &Policy) -> Result<String, Failure> {
     guarded(|| {
         let case = parse_case(text)?;
-        recommend_with(&case, policy)
-            .map(|rec| rec.to_json_explained())
-            .map_err(|e| Failure::from_error(Kind::Case, &e))
+        // The decision as data: a recommendation (`"status": "decided"`), or, when facts not
+        // known decide between pathways, the facts needed (`"status": "undecided"`).
+        match decide_with(&case, policy) {
+            Ok(Decision::Decided(rec)) => Ok(rec.to_json_explained()),
+            Ok(Decision::Undecided(u)) => Ok(serde_json::to_string(&u).unwrap_or_default()),
+            Err(e) => Err(Failure::from_error(Kind::Case, &e)),
+        }
     })
 }
 
-fn classify_one(text: &str, policy: &Policy) -> Result<(String, String), Failure> {
+/// The candidate rules as text: `R5`, or `R2 or R7` when facts not known leave both.
+fn rules_text(rules: PathwayRules) -> String {
+    let ids: Vec<&str> = rules.iter().map(|r| r.wire_name()).collect();
+    ids.join(" or ")
+}
+
+/// The pathway (`None` when undecided: facts not known decide) and the candidate rules.
+fn classify_one(text: &str, policy: &Policy) -> Result<(Option<String>, String), Failure> {
     guarded(|| {
         let case = parse_case(text)?;
-        classify(&case, policy)
-            .map(|c| (c.pathway.to_string(), c.rule.to_string()))
-            .map_err(|e| Failure::from_error(Kind::Case, &e))
+        match classify(&case, policy) {
+            Ok(c) => Ok((Some(c.pathway.to_string()), rules_text(c.rules))),
+            Err(Error::Undecided { rules }) => Ok((None, rules_text(rules))),
+            Err(e) => Err(Failure::from_error(Kind::Case, &e)),
+        }
     })
 }
 
@@ -196,7 +209,7 @@ fn classify_pair(
     py: Python<'_>,
     case: &Bound<'_, PyString>,
     policy: Option<&Bound<'_, PyString>>,
-) -> PyResult<(String, String)> {
+) -> PyResult<(Option<String>, String)> {
     let policy = parse_policy(policy).map_err(|f| f.into_pyerr(py))?;
     let case = text_of(Kind::Case, case).map_err(|f| f.into_pyerr(py))?;
     py.detach(|| classify_one(&case, &policy))

@@ -126,7 +126,7 @@ async fn hook_inner(state: &AppState, headers: &HeaderMap, body: Body) -> Result
     let merged = merge_prefetch(&request, partial, &case_path)?;
     let case = Case::from_json(&merged.case.to_string())
         .map_err(|e| case_problem(&e, &merged, &case_path))?;
-    let rec = hcc_pathways::recommend_with(&case, policy).map_err(|e| {
+    let decision = hcc_pathways::decide_with(&case, policy).map_err(|e| {
         // `recommend_with` names policy fields `policy.…`: re-root them at the extension.
         let custom_policy = !matches!(
             extension.and_then(|e| e.get(POLICY_EXTENSION)),
@@ -146,7 +146,47 @@ async fn hook_inner(state: &AppState, headers: &HeaderMap, body: Body) -> Result
             case_problem(&e, &merged, &case_path)
         }
     })?;
-    Ok(json!({ "cards": [card(&adapter::view(&rec))] }))
+    match decision {
+        hcc_pathways::Decision::Decided(rec) => {
+            Ok(json!({ "cards": [card(&adapter::view(&rec))] }))
+        }
+        hcc_pathways::Decision::Undecided(u) => Ok(json!({ "cards": [undecided_card(&u)] })),
+    }
+}
+
+/// The card for a case whose unknown facts decide between pathways (spec §8): no pathway, the
+/// candidates and the facts needed.
+fn undecided_card(u: &hcc_pathways::Undecided) -> Value {
+    let candidates: Vec<String> = u
+        .candidates
+        .iter()
+        .map(|c| {
+            let rules: Vec<&str> = c.rules.iter().map(|r| r.wire_name()).collect();
+            format!("{} ({})", c.pathway, rules.join(", "))
+        })
+        .collect();
+    let mut detail = format!(
+        "The pathway depends on facts not recorded. Candidates: {}.\n\nFacts needed:\n",
+        candidates.join("; ")
+    );
+    for f in &u.facts_needed {
+        let values: Vec<String> = f
+            .values
+            .iter()
+            .map(|v| match v.pathway {
+                Some(p) => format!("{} -> {p}", v.value),
+                None => format!("{} -> still undecided", v.value),
+            })
+            .collect();
+        detail.push_str(&format!("- {}: {}\n", f.fact, values.join("; ")));
+    }
+    detail.push_str(&format!("\n{}", u.mdt_statement));
+    json!({
+        "summary": clean("Recurrent HCC: pathway undecided, facts needed", MAX_SUMMARY - 1),
+        "indicator": "info",
+        "detail": clean(&detail, 10_000),
+        "source": { "label": "hcc-pathways guideline pathway" },
+    })
 }
 
 #[cfg(feature = "fhir")]

@@ -191,9 +191,11 @@ async fn recommend_inner(
         _ => &state.policy,
     };
     let from_request = request.policy.is_some_and(|raw| raw.get() != "null");
-    let rec = hcc_pathways::recommend_with(&case, policy)
+    // The decision as data: a recommendation (`"status": "decided"`), or, when facts the case
+    // leaves unknown decide between pathways, the facts needed (`"status": "undecided"`).
+    let decision = hcc_pathways::decide_with(&case, policy)
         .map_err(|e| recommend_problem(&e, from_request))?;
-    serde_json::to_vec(&rec).map_err(|e| Problem::internal(&e.to_string()))
+    serde_json::to_vec(&decision).map_err(|e| Problem::internal(&e.to_string()))
 }
 
 /// A problem for an error of `recommend_with`: its field paths are relative to the case, except

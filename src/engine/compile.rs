@@ -15,6 +15,7 @@
 //! is then one lookup, with exactly the result of evaluating every rule then.
 
 use super::predicate::Expr;
+use super::truth::Truth;
 
 /// A condition that kept a rule from matching: `predicate` had to be `required` and was not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +44,33 @@ fn leaf_value(i: u8, mask: u64) -> bool {
         .is_some_and(|bit| mask & bit != 0)
 }
 
+/// The value of leaf `i` under partial knowledge: unknown unless its bit is in `known`.
+#[inline]
+fn leaf_truth(i: u8, known: u64, value: u64) -> Truth {
+    if leaf_value(i, known) {
+        Truth::from(leaf_value(i, value))
+    } else {
+        Truth::Unknown
+    }
+}
+
 impl Node {
+    /// Kleene's three-valued value for the leaves in `known` (their values in `value`).
+    pub(crate) fn eval3(&self, known: u64, value: u64) -> Truth {
+        match self {
+            Node::True => Truth::True,
+            Node::Leaf(i) => leaf_truth(*i, known, value),
+            Node::Not(n) => n.eval3(known, value).not(),
+            Node::All(v) => v
+                .iter()
+                .fold(Truth::True, |acc, n| acc.and(n.eval3(known, value))),
+            Node::Any(v) => v
+                .iter()
+                .fold(Truth::False, |acc, n| acc.or(n.eval3(known, value))),
+            Node::Named(_, n) => n.eval3(known, value),
+        }
+    }
+
     pub(crate) fn eval(&self, mask: u64) -> bool {
         match self {
             Node::True => true,
@@ -162,6 +189,12 @@ impl Term {
         mask & self.care == self.want
     }
 
+    /// Whether some values of the leaves outside `known` make the term hold (none of its known
+    /// leaves disagrees).
+    fn possible(self, known: u64, value: u64) -> bool {
+        (value ^ self.want) & self.care & known == 0
+    }
+
     /// Both conjunctions at once, or `None` when they contradict each other.
     fn and(self, other: Term) -> Option<Term> {
         let clash = self.care & other.care & (self.want ^ other.want);
@@ -252,6 +285,9 @@ pub(crate) struct Dnf {
     table: Vec<Entry>,
     /// Per rule, its entries' range in `table`, or `None` when the rule keeps its tree.
     spans: Vec<Option<(usize, usize)>>,
+    /// The negations of the rules in normal form, for three-valued evaluation: per rule, the
+    /// terms of `¬rule`, or `None` when too large (the tree is evaluated in Kleene's logic).
+    negations: Vec<Option<Vec<Term>>>,
     /// Every rule is in the table and there are at most 64: one pass over the table gives
     /// every rule's value as a bit.
     one_pass: bool,
@@ -274,6 +310,7 @@ impl Dnf {
                 Some((start, dnf.table.len()))
             });
             dnf.spans.push(span);
+            dnf.negations.push(terms(node, true));
         }
         dnf.one_pass = rules.len() <= 64 && dnf.spans.iter().all(Option::is_some);
         if tabulate && leaves <= TABLE_MAX_LEAVES && rules.len() < usize::from(NOT_UNIQUE) {
@@ -287,6 +324,35 @@ impl Dnf {
             dnf.decisions = Some(decisions);
         }
         dnf
+    }
+
+    /// Three-valued: the rules true for every value of the leaves outside `known`, and those
+    /// true for some. Exact over the leaves (each term's unknown leaves vary freely) for rules
+    /// in normal form, Kleene's logic on the tree for the others; equal to [`Dnf::matched`]
+    /// twice when every leaf is known.
+    pub(crate) fn verdict(&self, trees: &[Node], known: u64, value: u64) -> (u64, u64) {
+        let (mut necessary, mut possible) = (0u64, 0u64);
+        for (i, tree) in trees.iter().enumerate().take(64) {
+            let bit = 1u64 << i;
+            let may = match self.spans.get(i).copied().flatten() {
+                Some((start, end)) => self
+                    .table
+                    .get(start..end)
+                    .is_some_and(|es| es.iter().any(|e| e.term.possible(known, value))),
+                None => tree.eval3(known, value).may_be_true(),
+            };
+            let must = match self.negations.get(i) {
+                Some(Some(neg)) => !neg.iter().any(|t| t.possible(known, value)),
+                _ => tree.eval3(known, value).is_true(),
+            };
+            if may {
+                possible |= bit;
+            }
+            if must {
+                necessary |= bit;
+            }
+        }
+        (necessary, possible)
     }
 
     /// Whether rule `index` (whose tree is `tree`) holds for `mask`.

@@ -1,4 +1,5 @@
-//! The generic rules engine: predicates, conditions, rules, the UNIQUE hit policy.
+//! The generic rules engine: predicates, conditions, rules, the UNIQUE hit policy, and
+//! three-valued evaluation for contexts with unknown facts.
 //!
 //! Nothing here knows about liver cancer. The engine is generic over the context a predicate
 //! reads (`C`) and what a rule decides (`D`), so the clinical pathway rules, the option rules
@@ -9,6 +10,7 @@ mod compile;
 mod predicate;
 mod rule;
 mod trace;
+mod truth;
 
 pub use check::{
     check, check_with, Assumptions, CheckReport, Finding, FindingKind, Implication, Literal,
@@ -17,6 +19,8 @@ pub use check::{
 pub use compile::Blocker;
 pub use predicate::{all, any, not, Expr, Predicate};
 pub use rule::{
-    HitPolicy, HitPolicyError, PredicateValue, Rule, RuleSet, RuleSetError, MAX_LEAVES, MAX_RULES,
+    HitPolicy, HitPolicyError, Leaves, PredicateValue, Rule, RuleSet, RuleSetError, Verdict,
+    MAX_CANDIDATE_LEAVES, MAX_LEAVES, MAX_RULES,
 };
 pub use trace::{Cmp, Fact, Trace, Value};
+pub use truth::Truth;

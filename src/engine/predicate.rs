@@ -6,14 +6,18 @@ use std::sync::Arc;
 use crate::sources::Source;
 
 use super::trace::Trace;
+use super::truth::Truth;
 
-type TestFn<C> = dyn Fn(&C, &mut Trace) -> bool + Send + Sync;
+type TestFn<C> = dyn Fn(&C, &mut Trace) -> Truth + Send + Sync;
 
 /// A named leaf test over a context `C`, with the sources that justify it.
 ///
 /// A predicate reads the context, returns its truth value and, when the [`Trace`] is recording,
 /// notes the facts it read (for example `child_pugh_score = 8 > 7`). Its id is public API: an
 /// explanation stored today must mean the same thing after an upgrade.
+///
+/// The test returns a `bool`, or a [`Truth`] when the context may leave it unknown (a fact not
+/// known): `Truth::Unknown` exactly when the known facts do not settle it.
 ///
 /// ```
 /// use hcc_pathways::engine::{Predicate, Trace};
@@ -64,18 +68,32 @@ impl<C> Predicate<C> {
     /// use hcc_pathways::engine::{Predicate, Trace};
     /// let p = Predicate::new("p", "unsourced", &[], |x: &i32, _: &mut Trace| *x > 0);
     /// ```
-    pub fn new<const N: usize>(
+    ///
+    /// A three-valued test, for contexts with unknown facts:
+    ///
+    /// ```
+    /// use hcc_pathways::engine::{Predicate, Trace, Truth};
+    /// use hcc_pathways::sources::Source;
+    ///
+    /// const S: Source = Source::new("DEMO", "Demonstration only");
+    /// let adult = Predicate::new("adult", "aged 18 or over", &[S], |age: &Option<u8>, _: &mut Trace| {
+    ///     Truth::from(age.map(|a| a >= 18))
+    /// });
+    /// assert_eq!(adult.truth(&Some(40)), Truth::True);
+    /// assert_eq!(adult.truth(&None), Truth::Unknown);
+    /// ```
+    pub fn new<const N: usize, R: Into<Truth>>(
         id: &'static str,
         description: &'static str,
         sources: &'static [Source; N],
-        test: impl Fn(&C, &mut Trace) -> bool + Send + Sync + 'static,
+        test: impl Fn(&C, &mut Trace) -> R + Send + Sync + 'static,
     ) -> Self {
         const { assert!(N > 0, "a predicate must cite at least one source") };
         Self {
             id,
             description,
             sources,
-            test: Arc::new(test),
+            test: Arc::new(move |c: &C, t: &mut Trace| test(c, t).into()),
         }
     }
 
@@ -94,13 +112,19 @@ impl<C> Predicate<C> {
         self.sources
     }
 
-    /// Evaluates the predicate without recording facts.
+    /// Whether the predicate is known to hold, without recording facts (`false` when the
+    /// context leaves it unknown: use [`Predicate::truth`] where facts may be unknown).
     pub fn test(&self, ctx: &C) -> bool {
+        self.truth(ctx).is_true()
+    }
+
+    /// The predicate's three-valued truth, without recording facts.
+    pub fn truth(&self, ctx: &C) -> Truth {
         (self.test)(ctx, &mut Trace::silent())
     }
 
     /// Evaluates the predicate, recording the facts it read into `trace`.
-    pub fn evaluate(&self, ctx: &C, trace: &mut Trace) -> bool {
+    pub fn evaluate(&self, ctx: &C, trace: &mut Trace) -> Truth {
         (self.test)(ctx, trace)
     }
 
@@ -290,15 +314,21 @@ impl<C> Expr<C> {
         }
     }
 
-    /// Evaluates the condition directly (outside a rule set), without recording facts.
+    /// Whether the condition is known to hold, evaluated directly (outside a rule set) without
+    /// recording facts (`false` when unknown: see [`Expr::truth`]).
     pub fn test(&self, ctx: &C) -> bool {
+        self.truth(ctx).is_true()
+    }
+
+    /// The condition's truth in Kleene's three-valued logic, evaluated directly.
+    pub fn truth(&self, ctx: &C) -> Truth {
         match self {
-            Expr::True => true,
-            Expr::Leaf(p) => p.test(ctx),
-            Expr::Not(e) => !e.test(ctx),
-            Expr::All(v) => v.iter().all(|e| e.test(ctx)),
-            Expr::Any(v) => v.iter().any(|e| e.test(ctx)),
-            Expr::Named { expr, .. } => expr.test(ctx),
+            Expr::True => Truth::True,
+            Expr::Leaf(p) => p.truth(ctx),
+            Expr::Not(e) => e.truth(ctx).not(),
+            Expr::All(v) => v.iter().fold(Truth::True, |acc, e| acc.and(e.truth(ctx))),
+            Expr::Any(v) => v.iter().fold(Truth::False, |acc, e| acc.or(e.truth(ctx))),
+            Expr::Named { expr, .. } => expr.truth(ctx),
         }
     }
 

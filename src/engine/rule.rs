@@ -7,6 +7,7 @@ use crate::sources::Source;
 use super::compile::{compile, Blocker, Dnf, Node};
 use super::predicate::{Expr, Predicate};
 use super::trace::{Fact, Trace};
+use super::truth::Truth;
 
 /// The most leaf predicates one rule set may read (their truth values fit one `u64`).
 pub const MAX_LEAVES: usize = 64;
@@ -124,12 +125,97 @@ pub struct PredicateValue {
     pub id: &'static str,
     /// What it tests.
     pub description: &'static str,
-    /// Whether it held.
-    pub value: bool,
+    /// Whether it held (unknown when the known facts do not settle it).
+    pub value: Truth,
     /// The facts it read (empty for composites, whose parts are listed separately).
     pub facts: Vec<Fact>,
     /// Its sources (empty for composites).
     pub sources: &'static [Source],
+}
+
+/// The most unknown leaves [`RuleSet::candidates`] enumerates (2^16 assignments).
+pub const MAX_CANDIDATE_LEAVES: usize = 16;
+
+/// The leaf values of one context when some may be unknown: bit `i` of `known` says whether
+/// leaf `i` is known, the same bit of `value` its value (clear for unknown leaves).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Leaves {
+    /// The leaves whose value is known.
+    pub known: u64,
+    /// Their values.
+    pub value: u64,
+}
+
+impl Leaves {
+    /// Every leaf below `count` known, with the values in `mask`.
+    ///
+    /// ```
+    /// use hcc_pathways::engine::Leaves;
+    /// assert_eq!(Leaves::complete(0b101, 3), Leaves { known: 0b111, value: 0b101 });
+    /// ```
+    pub fn complete(mask: u64, count: usize) -> Leaves {
+        let known = if count >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << count) - 1
+        };
+        Leaves {
+            known,
+            value: mask & known,
+        }
+    }
+
+    /// Records leaf `i`'s truth (ignored beyond 64 leaves).
+    pub fn set(&mut self, i: usize, truth: Truth) {
+        let Some(bit) = u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)) else {
+            return;
+        };
+        match truth {
+            Truth::Unknown => {
+                self.known &= !bit;
+                self.value &= !bit;
+            }
+            known => {
+                self.known |= bit;
+                if known.is_true() {
+                    self.value |= bit;
+                } else {
+                    self.value &= !bit;
+                }
+            }
+        }
+    }
+
+    /// Leaf `i`'s truth.
+    pub fn get(&self, i: usize) -> Truth {
+        match u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)) {
+            Some(bit) if self.known & bit != 0 => Truth::from(self.value & bit != 0),
+            _ => Truth::Unknown,
+        }
+    }
+}
+
+/// Which rules of a set match when some leaves may be unknown: `matched`, those true for every
+/// value of the unknown leaves, and `possible`, those true for some (a superset). Bit `i` is
+/// `rules()[i]`. With every leaf known both are the rules that match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Verdict {
+    /// Rules that match whatever the unknown leaves are.
+    pub matched: u64,
+    /// Rules that match for some values of them.
+    pub possible: u64,
+}
+
+impl Verdict {
+    /// Whether the unknown leaves change nothing: the possible rules are the matched ones.
+    pub fn is_decided(&self) -> bool {
+        self.matched == self.possible
+    }
+
+    /// The rules that may, but need not, match.
+    pub fn pending(&self) -> u64 {
+        self.possible & !self.matched
+    }
 }
 
 /// How the rules of a set combine, declared on the set itself and proved by
@@ -459,18 +545,52 @@ impl<C, D> RuleSet<C, D> {
         self.named.iter().map(|(id, d, _)| (*id, *d))
     }
 
+    /// The three-valued value of each named composite for `leaves` (Kleene's logic), in the
+    /// order of [`RuleSet::named`].
+    pub fn named_truths(&self, leaves: Leaves) -> impl Iterator<Item = Truth> + '_ {
+        self.named
+            .iter()
+            .map(move |(_, _, n)| n.eval3(leaves.known, leaves.value))
+    }
+
     /// The value of each named composite for the leaf values `mask`, in the order of
     /// [`RuleSet::named`].
     pub fn named_values(&self, mask: u64) -> impl Iterator<Item = bool> + '_ {
         self.named.iter().map(move |(_, _, n)| n.eval(mask))
     }
 
-    /// Evaluates every leaf predicate once and packs the truth values into a bit mask.
+    /// Evaluates every leaf predicate once and packs the truth values into a bit mask (a leaf
+    /// the context leaves unknown counts as false: use [`RuleSet::leaf_values`] for contexts
+    /// with unknown facts).
     pub fn leaf_mask(&self, ctx: &C) -> u64 {
+        self.leaf_values(ctx).value
+    }
+
+    /// Evaluates every leaf predicate once: which are known, and the values of those.
+    ///
+    /// ```
+    /// use hcc_pathways::engine::{Leaves, Predicate, Rule, RuleSet, Trace, Truth};
+    /// use hcc_pathways::sources::Source;
+    ///
+    /// const S: Source = Source::new("DEMO", "Demonstration only");
+    /// let adult = Predicate::new("adult", "18 or over", &[S], |age: &Option<u8>, _: &mut Trace| {
+    ///     Truth::from(age.map(|a| a >= 18))
+    /// });
+    /// let set = RuleSet::unique("age", "1.0.0", vec![
+    ///     Rule::new("A", adult.expr(), "adult", "adult", &[S]),
+    ///     Rule::new("M", adult.not(), "minor", "minor", &[S]),
+    /// ])?;
+    /// assert_eq!(set.leaf_values(&Some(30)), Leaves { known: 0b1, value: 0b1 });
+    /// assert_eq!(set.leaf_values(&None), Leaves { known: 0, value: 0 });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn leaf_values(&self, ctx: &C) -> Leaves {
         let mut trace = Trace::silent();
-        self.leaves.iter().enumerate().fold(0u64, |m, (i, p)| {
-            m | (u64::from(p.evaluate(ctx, &mut trace)) << i)
-        })
+        let mut leaves = Leaves::default();
+        for (i, p) in self.leaves.iter().enumerate() {
+            leaves.set(i, p.evaluate(ctx, &mut trace));
+        }
+        leaves
     }
 
     /// Builds the leaf mask from values supplied by `value(i)` for leaf `i` (for example from a
@@ -536,7 +656,7 @@ impl<C, D> RuleSet<C, D> {
     /// let mut asked = Vec::new();
     /// let hits = set.hits_with(|i| {
     ///     asked.push(i);
-    ///     set.leaves()[i].evaluate(&n, &mut Trace::silent())
+    ///     set.leaves()[i].evaluate(&n, &mut Trace::silent()).is_true()
     /// })?;
     /// assert_eq!(hits, 0b001); // rule S, and the other two ruled out
     /// assert_eq!(asked, [0]); // `even` was never needed
@@ -583,6 +703,181 @@ impl<C, D> RuleSet<C, D> {
         };
         match bad {
             None => Ok(matched),
+            Some(bits) => Err(self.violation(bits)),
+        }
+    }
+
+    /// The rules that match when some leaves are unknown: those true whatever the unknown
+    /// leaves are (`matched`) and those true for some values of them (`possible`), checked
+    /// against the hit policy as far as the known leaves allow (a UNIQUE set: at most one rule
+    /// matched and at least one possible; exactly one when every leaf is known).
+    ///
+    /// # Errors
+    /// [`HitPolicyError`] when the verdict violates the hit policy.
+    ///
+    /// ```
+    /// use hcc_pathways::engine::{Leaves, Predicate, Rule, RuleSet, Trace, Truth, Verdict};
+    /// use hcc_pathways::sources::Source;
+    ///
+    /// const S: Source = Source::new("DEMO", "Demonstration only");
+    /// let fever = Predicate::new("fever", "fever", &[S], |c: &[Option<bool>; 2], _: &mut Trace| Truth::from(c[0]));
+    /// let cough = Predicate::new("cough", "cough", &[S], |c: &[Option<bool>; 2], _: &mut Trace| Truth::from(c[1]));
+    /// let set = RuleSet::unique("triage", "1.0.0", vec![
+    ///     Rule::new("SEE", fever.or(&cough), "see", "symptomatic", &[S]),
+    ///     Rule::new("HOME", fever.not().and(cough.not()), "home", "well", &[S]),
+    /// ])?;
+    /// // Fever known: SEE whatever the cough is.
+    /// let v = set.verdict(set.leaf_values(&[Some(true), None]))?;
+    /// assert_eq!(v, Verdict { matched: 0b01, possible: 0b01 });
+    /// assert!(v.is_decided());
+    /// // No fever, cough unknown: either rule.
+    /// let v = set.verdict(set.leaf_values(&[Some(false), None]))?;
+    /// assert_eq!(v, Verdict { matched: 0, possible: 0b11 });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verdict(&self, leaves: Leaves) -> Result<Verdict, HitPolicyError> {
+        self.verdict_among(leaves, u64::MAX)
+    }
+
+    /// [`RuleSet::verdict`] deciding only the rules in `among` (a COLLECT set; a UNIQUE set
+    /// decides every rule), as [`RuleSet::hits_among`].
+    ///
+    /// # Errors
+    /// As [`RuleSet::verdict`].
+    pub fn verdict_among(&self, leaves: Leaves, among: u64) -> Result<Verdict, HitPolicyError> {
+        let among = match self.hit {
+            HitPolicy::Unique => u64::MAX,
+            HitPolicy::Collect => among,
+        };
+        let (matched, possible) = self.dnf.verdict(&self.compiled, leaves.known, leaves.value);
+        self.checked3(Verdict {
+            matched: matched & among,
+            possible: possible & among,
+        })
+    }
+
+    /// [`RuleSet::verdict`] with the leaf values asked for on demand, as
+    /// [`RuleSet::hits_with`]: while every leaf asked for is known, conditions stop at their
+    /// first leaf that disagrees; as soon as one is unknown, every leaf is asked for (again:
+    /// `value` should be cheap to call twice, a cache) and the verdict is exact over them.
+    ///
+    /// # Errors
+    /// As [`RuleSet::verdict`].
+    pub fn verdict_with(
+        &self,
+        value: impl FnMut(usize) -> Truth,
+    ) -> Result<Verdict, HitPolicyError> {
+        self.verdict_among_with(u64::MAX, value)
+    }
+
+    /// [`RuleSet::verdict_with`] deciding only the rules in `among` (a COLLECT set).
+    ///
+    /// # Errors
+    /// As [`RuleSet::verdict`].
+    pub fn verdict_among_with(
+        &self,
+        among: u64,
+        mut value: impl FnMut(usize) -> Truth,
+    ) -> Result<Verdict, HitPolicyError> {
+        let among = match self.hit {
+            HitPolicy::Unique => u64::MAX,
+            HitPolicy::Collect => among,
+        };
+        let mut unknown = false;
+        let matched = self
+            .dnf
+            .matched_lazy(&self.compiled, self.leaves.len(), among, |i| {
+                match value(i) {
+                    Truth::True => true,
+                    Truth::False => false,
+                    Truth::Unknown => {
+                        unknown = true;
+                        false
+                    }
+                }
+            });
+        if !unknown {
+            return self.checked(matched).map(|m| Verdict {
+                matched: m,
+                possible: m,
+            });
+        }
+        let mut leaves = Leaves::default();
+        for i in 0..self.leaves.len() {
+            leaves.set(i, value(i));
+        }
+        self.verdict_among(leaves, among)
+    }
+
+    /// The rules that some completion of the unknown leaves makes match, counting only the
+    /// completions `feasible` accepts (for example those a list of implications between the
+    /// leaves allows): every assignment of the unknown leaves is tried, so this is exact for
+    /// what `feasible` knows. `None` when more than [`MAX_CANDIDATE_LEAVES`] leaves are
+    /// unknown (the caller falls back to [`Verdict::possible`]).
+    ///
+    /// ```
+    /// use hcc_pathways::engine::{Leaves, Predicate, Rule, RuleSet, Trace, Truth};
+    /// use hcc_pathways::sources::Source;
+    ///
+    /// const S: Source = Source::new("DEMO", "Demonstration only");
+    /// let big = Predicate::new("big", "over 10", &[S], |n: &Option<u32>, _: &mut Trace| Truth::from(n.map(|n| n > 10)));
+    /// let huge = Predicate::new("huge", "over 100", &[S], |n: &Option<u32>, _: &mut Trace| Truth::from(n.map(|n| n > 100)));
+    /// let set = RuleSet::unique("size", "1.0.0", vec![
+    ///     Rule::new("SMALL", big.not(), 's', "small", &[S]),
+    ///     Rule::new("BIG", big.and(huge.not()), 'b', "big", &[S]),
+    ///     Rule::new("ODD", big.not().and(&huge), 'o', "cannot happen", &[S]),
+    /// ])?;
+    /// // The leaves alone allow all three; "huge ⇒ big" rules ODD out.
+    /// let unknown = set.leaf_values(&None);
+    /// assert_eq!(set.verdict(unknown)?.possible, 0b111);
+    /// let huge_implies_big = |mask: u64| mask & 0b10 == 0 || mask & 0b01 != 0;
+    /// assert_eq!(set.candidates(unknown, huge_implies_big), Some(0b011));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn candidates(&self, leaves: Leaves, mut feasible: impl FnMut(u64) -> bool) -> Option<u64> {
+        let all = if self.leaves.len() >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.leaves.len()) - 1
+        };
+        let unknown = all & !leaves.known;
+        if unknown.count_ones() as usize > MAX_CANDIDATE_LEAVES {
+            return None;
+        }
+        let fixed = leaves.value & leaves.known & all;
+        let mut out = 0u64;
+        // Every subset of the unknown leaves, the empty one included.
+        let mut sub = 0u64;
+        loop {
+            let mask = fixed | sub;
+            if feasible(mask) {
+                out |= self.dnf.matched(&self.compiled, mask);
+            }
+            if sub == unknown {
+                break;
+            }
+            sub = sub.wrapping_sub(unknown) & unknown;
+        }
+        Some(out)
+    }
+
+    fn checked3(&self, v: Verdict) -> Result<Verdict, HitPolicyError> {
+        let bad = match self.hit {
+            HitPolicy::Unique => {
+                let n = v.matched.count_ones();
+                (n > 1 || v.possible == 0 || (v.is_decided() && n != 1)).then_some(if n > 1 {
+                    v.matched
+                } else {
+                    v.possible
+                })
+            }
+            HitPolicy::Collect => self.exclusive.iter().find_map(|g| {
+                let in_group = g.iter().fold(0u64, |m, i| m | (v.matched & (1u64 << i)));
+                (in_group.count_ones() > 1).then_some(in_group)
+            }),
+        };
+        match bad {
+            None => Ok(v),
             Some(bits) => Err(self.violation(bits)),
         }
     }
@@ -661,11 +956,11 @@ impl<C, D> RuleSet<C, D> {
     /// read, then each named composite's value.
     pub fn explain(&self, ctx: &C) -> (u64, Vec<PredicateValue>) {
         let mut out = Vec::with_capacity(self.leaves.len() + self.named.len());
-        let mut mask = 0u64;
+        let mut leaves = Leaves::default();
         for (i, p) in self.leaves.iter().enumerate() {
             let mut trace = Trace::recording();
             let value = p.evaluate(ctx, &mut trace);
-            mask |= u64::from(value) << i;
+            leaves.set(i, value);
             out.push(PredicateValue {
                 id: p.id(),
                 description: p.description(),
@@ -678,12 +973,12 @@ impl<C, D> RuleSet<C, D> {
             out.push(PredicateValue {
                 id,
                 description,
-                value: node.eval(mask),
+                value: node.eval3(leaves.known, leaves.value),
                 facts: Vec::new(),
                 sources: &[],
             });
         }
-        (mask, out)
+        (leaves.value, out)
     }
 
     /// For rule `index`, the conditions whose values kept it from matching under `mask`

@@ -19,6 +19,14 @@ pub enum Value {
     Num(f64),
     /// A category, such as `main_portal_vein`.
     Text(Cow<'static, str>),
+    /// A whole number known only to lie between two bounds (both included), such as a
+    /// Child–Pugh score from incomplete components.
+    Range {
+        /// The lowest value allowed.
+        min: i64,
+        /// The highest value allowed.
+        max: i64,
+    },
 }
 
 impl fmt::Display for Value {
@@ -29,6 +37,7 @@ impl fmt::Display for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::Num(x) => write!(f, "{x}"),
             Value::Text(s) => f.write_str(s),
+            Value::Range { min, max } => write!(f, "{min} to {max}"),
         }
     }
 }
@@ -238,6 +247,35 @@ impl Trace {
             self.push(Fact {
                 name: Cow::Borrowed(name),
                 value: value.into(),
+                relation: None,
+                setting: None,
+                threshold: None,
+            });
+        }
+    }
+
+    /// Records that the fact at JSON path `path` is not known (a predicate that needed it is
+    /// then unknown, or settled by other facts).
+    #[inline]
+    pub fn unknown(&mut self, path: &'static str) {
+        if self.facts.is_some() {
+            self.push(Fact {
+                name: Cow::Borrowed(path),
+                value: Value::Missing,
+                relation: None,
+                setting: None,
+                threshold: None,
+            });
+        }
+    }
+
+    /// Records a whole-number fact known only to lie in `min..=max`.
+    #[inline]
+    pub fn note_range(&mut self, name: &'static str, min: i64, max: i64) {
+        if self.facts.is_some() {
+            self.push(Fact {
+                name: Cow::Borrowed(name),
+                value: Value::Range { min, max },
                 relation: None,
                 setting: None,
                 threshold: None,

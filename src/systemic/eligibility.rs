@@ -14,9 +14,9 @@ use crate::engine::{all, Predicate, Rule, RuleSet, Trace};
 use crate::outcomes::OmissionReason;
 use crate::pathway::CLINICAL_VERSION;
 use crate::predicates::{
-    active_autoimmune_disease, afp_below_ramucirumab_threshold, afp_unknown, high_risk_varices,
+    active_autoimmune_disease, afp_below_ramucirumab_threshold, high_risk_varices,
     liver_transplant_recipient, sorafenib_not_tolerated, sorafenib_received,
-    sorafenib_tolerance_unknown, within_cabozantinib_prior_limit,
+    within_cabozantinib_prior_limit,
 };
 use crate::sources::*;
 
@@ -39,7 +39,13 @@ pub(crate) enum Selection {
 impl Selection {
     /// The regimens selected for a case.
     pub(crate) fn regimens(self, a: &Assessment) -> RegimenSet {
-        let history = &a.case().history.systemic_regimens;
+        let history = match (self, a.regimen_history()) {
+            (Selection::Fixed(set), _) => return set,
+            (_, Some(h)) => h,
+            // A history not known selects nothing for sure (the pipeline then leaves every
+            // candidate pending).
+            (_, None) => return RegimenSet::EMPTY,
+        };
         match self {
             Selection::Fixed(set) => set,
             Selection::Received => history.received(),
@@ -147,20 +153,10 @@ fn build() -> RuleSet<Assessment, Omission> {
             omit(RegorafenibSorafenibNotTolerated, one(Regimen::Regorafenib)),
             "regorafenib only after sorafenib recorded as tolerated (RESORCE): sorafenib was not tolerated",
             &[RESORCE]),
-        Rule::new("regorafenib_sorafenib_tolerance_unknown",
-            sorafenib_tolerance_unknown(),
-            omit(RegorafenibSorafenibToleranceUnknown, one(Regimen::Regorafenib)),
-            "regorafenib only after sorafenib recorded as tolerated (RESORCE): tolerance of sorafenib is not recorded",
-            &[RESORCE]),
         Rule::new("ramucirumab_afp_below_threshold",
             afp_below_ramucirumab_threshold(),
             omit(RamucirumabAfpBelowThreshold, one(Regimen::Ramucirumab)),
             "ramucirumab only with AFP >= {ramucirumab_min_afp_ng_ml} ng/mL (REACH-2): AFP is below",
-            &[REACH_2, ASCO_2024]),
-        Rule::new("ramucirumab_afp_unknown",
-            afp_unknown(),
-            omit(RamucirumabAfpUnknown, one(Regimen::Ramucirumab)),
-            "ramucirumab only with AFP >= {ramucirumab_min_afp_ng_ml} ng/mL (REACH-2): AFP unknown, measure it",
             &[REACH_2, ASCO_2024]),
         Rule::new("no_new_mechanism_class",
             all([later_line_construction(), within_cabozantinib_prior_limit().expr()]),
@@ -179,9 +175,7 @@ fn build() -> RuleSet<Assessment, Omission> {
         s.exclusive(&[
             "regorafenib_without_prior_sorafenib",
             "regorafenib_sorafenib_not_tolerated",
-            "regorafenib_sorafenib_tolerance_unknown",
         ])?
-        .exclusive(&["ramucirumab_afp_below_threshold", "ramucirumab_afp_unknown"])?
         .exclusive(&[
             "no_new_mechanism_class",
             "no_new_mechanism_class_beyond_celestial",
@@ -207,8 +201,17 @@ static REGIMEN_AVAILABLE: LazyLock<Predicate<Assessment>> = LazyLock::new(|| {
         "at least one regimen of the current line of therapy is eligible",
         &[ASCO_2024],
         |a: &Assessment, t: &mut Trace| {
-            let n = a.permitted_regimens().len() as u32;
-            t.compare("regimens_eligible", n, crate::engine::Cmp::Ge, 1)
+            let e = a.eligibility();
+            let any = e.any_eligible();
+            if !any.is_unknown() {
+                t.compare(
+                    "regimens_eligible",
+                    e.permitted.len() as u32,
+                    crate::engine::Cmp::Ge,
+                    1,
+                );
+            }
+            any
         },
     )
 });

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use crate::assessment::Assessment;
-use crate::engine::{all, any, Expr, Predicate, Rule, RuleSet, Trace};
+use crate::engine::{all, any, Expr, Predicate, Rule, RuleSet, Trace, Truth};
 use crate::outcomes::LineOfTherapy;
 use crate::pathway::CLINICAL_VERSION;
 use crate::predicates::{
@@ -87,14 +87,24 @@ macro_rules! line_leaves {
                     concat!("the line rules chose `", $id, "`"),
                     &[ASCO_2024],
                     |a: &Assessment, t: &mut Trace| {
-                        t.note("line_of_therapy", a.line());
-                        a.line() == LineOfTherapy::$line
+                        match a.line() {
+                            Some(line) => {
+                                t.note("line_of_therapy", line);
+                                Truth::from(line == LineOfTherapy::$line)
+                            }
+                            None if possible_lines(a).any(|l| l == LineOfTherapy::$line) => {
+                                t.unknown("history.systemic_regimens");
+                                Truth::Unknown
+                            }
+                            None => Truth::False,
+                        }
                     },
                 )
             });
         )*
 
-        /// The leaf "the line rules chose `line`": it reads the line decided once for the case.
+        /// The leaf "the line rules chose `line`": it reads the line decided once for the case
+        /// (unknown while the history leaves several lines possible).
         pub(crate) fn line_is(line: LineOfTherapy) -> Predicate<Assessment> {
             match line { $(LineOfTherapy::$line => $static.clone(),)* }
         }
@@ -108,6 +118,17 @@ line_leaves! {
     LINE_AFTER_TKI, AfterSorafenibOrLenvatinib, "line_after_sorafenib_or_lenvatinib";
     LINE_AFTER_OTHER, AfterUnlistedRegimen, "line_after_unlisted_regimen";
     LINE_THIRD, ThirdOrLater, "line_third_or_later";
+}
+
+/// The lines the line rules may have chosen for the case.
+pub(crate) fn possible_lines(a: &Assessment) -> impl Iterator<Item = LineOfTherapy> + '_ {
+    let possible = a.decisions.lines.possible;
+    rules()
+        .rules()
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| possible & (1u64 << i) != 0)
+        .map(|(_, r)| *r.outcome())
 }
 
 /// `later_line_construction`: a clinical trial first and regimens that must add a mechanism

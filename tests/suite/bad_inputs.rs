@@ -88,7 +88,7 @@ pub(crate) fn bad_cases() -> Vec<(&'static str, String, Kind, &'static str)> {
         ("ECOG negative", set("/performance_status/ecog", json!(-1)), Kind::OutOfRange, "performance_status.ecog"),
         ("ECOG as a string", set("/performance_status/ecog", json!("0")), Kind::InvalidValue, "performance_status.ecog"),
         ("ECOG fractional", set("/performance_status/ecog", json!(1.5)), Kind::InvalidValue, "performance_status.ecog"),
-        ("ECOG null", set("/performance_status/ecog", Value::Null), Kind::InvalidValue, "performance_status.ecog"),
+        ("ECOG missing", remove("/performance_status/ecog"), Kind::Missing, "performance_status.ecog"),
         ("ECOG 1 without cancer_related", set("/performance_status/ecog", json!(1)), Kind::Missing, "performance_status.cancer_related"),
         ("performance status missing", remove("/performance_status"), Kind::Missing, "performance_status"),
         ("unknown top-level field", set("/colour", json!("blue")), Kind::UnknownField, "colour"),

@@ -18,17 +18,18 @@ fn policies() -> Vec<Policy> {
     out
 }
 
-/// The cohort with an invalid case in the middle (a nodule without its diameter).
+/// The cohort with an invalid case in the middle (a diameter recorded with no nodule).
 fn cohort_with_an_invalid_case() -> (Vec<Case>, usize) {
     let mut cases = cohort();
     let i = cases
         .iter()
-        .position(|c| {
-            let ih = &c.recurrence.intrahepatic;
-            ih.nodules.get() > 0 && !ih.infiltrative
-        })
-        .expect("a case with measurable nodules");
-    cases[i].recurrence.intrahepatic.largest_diameter_mm = None;
+        .position(|c| c.recurrence.intrahepatic.largest_diameter_mm.is_some())
+        .expect("a case with a diameter");
+    cases[i].recurrence.intrahepatic.nodules =
+        Some(hcc_pathways::quantity::NoduleCount::new(0).unwrap());
+    cases[i].recurrence.extrahepatic_sites = Some(hcc_pathways::case::SiteSet::of(&[
+        hcc_pathways::case::ExtrahepaticSite::Lung,
+    ]));
     (cases, i)
 }
 

@@ -19,7 +19,7 @@ fn witnesses() -> Grid {
     let mut g = Grid::boundaries(&Policy::default());
     let ecog = |e: u8, related: Option<bool>| {
         move |p: &hcc_pathways::case::PerformanceStatus| {
-            p.ecog.get() == e && p.cancer_related == related
+            p.ecog.map(|x| x.get()) == Some(e) && p.cancer_related == related
         }
     };
     g.performance_status.retain(|p| {
@@ -116,7 +116,7 @@ fn check_reports_the_overlap_with_a_witness() {
             .witness
             .as_ref()
             .expect("every overlap is realised by a grid case");
-        assert_eq!(w.case().goals_of_care, GoalsOfCare::ComfortFocused);
+        assert_eq!(w.case().goals_of_care, Some(GoalsOfCare::ComfortFocused));
         assert!(terminal().test(w));
         // The witness really breaks the UNIQUE hit policy.
         assert!(overlapping().decide(w).is_err());
@@ -148,7 +148,7 @@ fn check_reports_the_gap_with_a_witness() {
         assert!(!predicates::fit_for_systemic().test(w));
         assert_eq!(
             w.case().recurrence.macrovascular_invasion,
-            MacrovascularInvasion::Absent
+            Some(MacrovascularInvasion::Absent)
         );
         let err = incomplete().decide(w).unwrap_err();
         assert!(err.matched.is_empty());
@@ -191,13 +191,13 @@ fn implications_between_leaves_prune_impossible_combinations() {
         "child_pugh_ge_10",
         "Child-Pugh >= 10",
         SRC,
-        |a: &Assessment, _: &mut Trace| a.child_pugh() >= 10,
+        |a: &Assessment, _: &mut Trace| a.child_pugh().min() >= 10,
     );
     let gt7 = Predicate::new(
         "child_pugh_gt_7",
         "Child-Pugh > 7",
         SRC,
-        |a: &Assessment, _: &mut Trace| a.child_pugh() > 7,
+        |a: &Assessment, _: &mut Trace| a.child_pugh().min() > 7,
     );
     let rules = RuleSet::new(
         "researcher",
@@ -224,7 +224,7 @@ fn implications_between_leaves_prune_impossible_combinations() {
     println!("{with}");
     assert_eq!((with.excluded, with.overlaps().count()), (1, 0));
     let gap = with.gaps().next().unwrap();
-    assert_eq!(gap.witness.as_ref().unwrap().child_pugh(), 8);
+    assert_eq!(gap.witness.as_ref().unwrap().child_pugh().known(), Some(8));
     assert!(with.violations.is_empty());
     // And a wrong implication is refuted by a witness.
     let wrong = [Implication::new(
@@ -235,7 +235,7 @@ fn implications_between_leaves_prune_impossible_combinations() {
     )];
     let refuted = check(&rules, &wrong, g.assessments(&p)).unwrap();
     assert_eq!(refuted.violations.len(), 1);
-    assert_eq!(refuted.violations[0].witness.child_pugh(), 8);
+    assert_eq!(refuted.violations[0].witness.child_pugh().known(), Some(8));
 }
 
 /// Each clinical implication is needed: dropping it leaves combinations no case realises.

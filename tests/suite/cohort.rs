@@ -75,7 +75,7 @@ fn a_changed_case_is_listed_with_its_deciding_rules() {
     assert_eq!(changed[0].line, 2);
     assert_eq!(
         (changed[0].default.rule, changed[0].alternative.rule),
-        (PathwayRule::R7, PathwayRule::R6)
+        (Some(PathwayRule::R7), Some(PathwayRule::R6))
     );
     let text = report(&c, &policy_changes(&Policy::default(), &alternative));
     assert!(text.contains("- systemic_max_child_pugh: 6 -> 7"), "{text}");
@@ -122,7 +122,8 @@ fn admitting_child_pugh_7_only_moves_cases_from_palliative_to_systemic() {
         assert!(
             matches!(
                 pair,
-                (PathwayRule::R4, PathwayRule::R3) | (PathwayRule::R7, PathwayRule::R6)
+                (Some(PathwayRule::R4), Some(PathwayRule::R3))
+                    | (Some(PathwayRule::R7), Some(PathwayRule::R6))
             ),
             "line {}: {pair:?}",
             e.line
@@ -146,7 +147,7 @@ fn up_to_eleven_only_moves_cases_to_repeat_intervention() {
             e.line
         );
         assert!(
-            matches!(e.default.rule, PathwayRule::R6 | PathwayRule::R7),
+            matches!(e.default.rule, Some(PathwayRule::R6 | PathwayRule::R7)),
             "line {}",
             e.line
         );

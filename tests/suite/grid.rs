@@ -135,7 +135,7 @@ fn grid_cases_classify_like_the_engine() {
         let rule = rules.decide(&a).unwrap();
         let c = classify(&case, &policy).unwrap();
         assert_eq!(
-            (c.rule.wire_name(), c.pathway),
+            (c.rule.unwrap().wire_name(), c.pathway),
             (rule.id(), *rule.outcome())
         );
         sampled += 1;

@@ -95,15 +95,15 @@ fn a_struct_is_an_object_never_an_array() {
 }
 
 #[test]
-fn null_is_a_wrong_value_not_a_syntax_error() {
+fn null_is_unknown_where_a_fact_may_be_and_a_wrong_value_elsewhere() {
+    // Objects and the procedures list are never unknown: null there is a wrong value, not a
+    // syntax error.
     for pointer in [
-        "/goals_of_care",
-        "/performance_status/ecog",
         "/performance_status",
-        "/recurrence/intrahepatic/infiltrative",
-        "/recurrence/extrahepatic_sites",
-        "/drug_safety/varices",
-        "/history/systemic_regimens",
+        "/recurrence",
+        "/recurrence/intrahepatic",
+        "/history/procedures",
+        "/drug_safety",
     ] {
         let (k, field, msg) = err_of(&with_raw(pointer, "null"));
         assert_eq!(
@@ -112,9 +112,26 @@ fn null_is_a_wrong_value_not_a_syntax_error() {
             "{msg}"
         );
     }
-    // Where a fact is optional, null is its absence.
-    let case = Case::from_json(&with_raw("/recurrence/afp_ng_ml", "null")).unwrap();
-    assert_eq!(case.recurrence.afp_ng_ml, None);
+    // Every fact of spec §2 may be null: not known (spec §8).
+    for (pointer, path) in [
+        ("/goals_of_care", "goals_of_care"),
+        ("/performance_status/ecog", "performance_status.ecog"),
+        (
+            "/recurrence/intrahepatic/infiltrative",
+            "recurrence.intrahepatic.infiltrative",
+        ),
+        (
+            "/recurrence/extrahepatic_sites",
+            "recurrence.extrahepatic_sites",
+        ),
+        ("/drug_safety/varices", "drug_safety.varices"),
+        ("/history/systemic_regimens", "history.systemic_regimens"),
+        ("/recurrence/afp_ng_ml", "recurrence.afp_ng_ml"),
+    ] {
+        let case = Case::from_json(&with_raw(pointer, "null"))
+            .unwrap_or_else(|e| panic!("{pointer}: {e}"));
+        assert!(case.unknown_facts().any(|f| f == path), "{pointer}");
+    }
 }
 
 #[test]
@@ -126,10 +143,17 @@ fn integers_are_numbers_without_a_fraction() {
             r#""performance_status":{"cancer_related":true,"ecog""#,
         );
         let case = Case::from_json(&json).unwrap_or_else(|e| panic!("{token}: {e}"));
-        assert_eq!(case.performance_status.ecog.get(), want, "{token}");
+        assert_eq!(
+            case.performance_status.ecog.map(|e| e.get()),
+            Some(want),
+            "{token}"
+        );
     }
     let case = Case::from_json(&with_raw("/recurrence/intrahepatic/nodules", "1e0")).unwrap();
-    assert_eq!(case.recurrence.intrahepatic.nodules.get(), 1);
+    assert_eq!(
+        case.recurrence.intrahepatic.nodules.map(|n| n.get()),
+        Some(1)
+    );
     for (token, k) in [
         ("1.5", Kind::InvalidValue),
         ("4.000000001", Kind::InvalidValue),
@@ -495,7 +519,8 @@ fn validate_and_from_json_name_the_same_path() {
         Some("recurrence.intrahepatic.largest_diameter_mm")
     );
     let mut case = Case::from_json(BASE).unwrap();
-    case.recurrence.intrahepatic.nodules = hcc_pathways::quantity::NoduleCount::new(0).unwrap();
+    case.recurrence.intrahepatic.nodules =
+        Some(hcc_pathways::quantity::NoduleCount::new(0).unwrap());
     assert_eq!(case.validate().unwrap_err(), from_json);
     // And every function that takes the case names it the same way.
     let policy = Policy::default();

@@ -293,8 +293,13 @@ fn entry_points_hold(json: &str) -> Result<(), TestCaseError> {
     match Case::from_json(json) {
         Ok(case) => {
             prop_assert!(case.validate().is_ok());
+            // A valid case decides: a recommendation, or (facts not known) the facts needed.
             let rec = recommend(&case);
-            prop_assert!(rec.is_ok(), "valid case did not recommend: {rec:?}");
+            prop_assert!(
+                matches!(rec, Ok(_) | Err(Error::Undecided { .. })),
+                "valid case did not recommend: {rec:?}"
+            );
+            prop_assert!(hcc_pathways::decide(&case).is_ok());
             let again = Case::from_json(&case.to_json());
             prop_assert_eq!(
                 again.as_ref(),

@@ -37,7 +37,7 @@ fn with(changes: &[(&str, Value)]) -> Case {
 
 fn rule_of(case: &Case) -> (Pathway, &'static str) {
     let c = classify(case, &Policy::default()).expect("valid case");
-    (c.pathway, c.rule.wire_name())
+    (c.pathway, c.rule.unwrap().wire_name())
 }
 
 const ECOG: &str = "/performance_status";
@@ -78,7 +78,7 @@ fn r3_advanced_and_fit_gets_systemic_therapy() {
     let case = with(&[("/recurrence/extrahepatic_sites", json!(["lung"]))]);
     let rec = recommend(&case).unwrap();
     assert_eq!(
-        (rec.pathway, rec.rule.wire_name()),
+        (rec.pathway, rec.rule.unwrap().wire_name()),
         (Pathway::SystemicTherapy, "R3")
     );
     assert!(rec.reason.contains("not palliative care alone"));
@@ -192,7 +192,7 @@ fn refractoriness_thresholds_both_sides() {
         refractory_on_afp_rise: false,
         ..Policy::default()
     };
-    assert_eq!(classify(&with(&afp), &off).unwrap().rule, "R5");
+    assert_eq!(classify(&with(&afp), &off).unwrap().rule.unwrap(), "R5");
 }
 
 #[test]
@@ -228,8 +228,9 @@ fn intervention_fitness_thresholds_both_sides() {
         intervention_max_ecog: 1,
         ..Policy::default()
     };
-    let rule =
-        |changes: &[(&'static str, Value)], p: &Policy| classify(&with(changes), p).unwrap().rule;
+    let rule = |changes: &[(&'static str, Value)], p: &Policy| {
+        classify(&with(changes), p).unwrap().rule.unwrap()
+    };
     assert_eq!(rule(&[ecog(1, false)], &strict), "R5");
     assert_eq!(rule(&[ecog(2, false)], &strict), "R6");
     let none = Policy {
@@ -245,7 +246,7 @@ fn systemic_fitness_thresholds_both_sides() {
     let run = |extra: &[(&'static str, Value)], policy: &Policy| {
         let mut c = beyond.to_vec();
         c.extend_from_slice(extra);
-        classify(&with(&c), policy).unwrap().rule
+        classify(&with(&c), policy).unwrap().rule.unwrap()
     };
     let d = Policy::default();
     assert_eq!(run(&[(CP, json!(6))], &d), "R6");
@@ -284,7 +285,7 @@ fn policy_changes_a_threshold() {
         up_to_seven_limit: 110,
         ..Policy::default()
     };
-    assert_eq!(recommend_with(&case, &p).unwrap().rule, "R5");
+    assert_eq!(recommend_with(&case, &p).unwrap().rule.unwrap(), "R5");
 }
 
 #[test]
@@ -307,7 +308,7 @@ fn recommendation_explains_itself() {
         .iter()
         .find(|p| p.predicate == "up_to_seven")
         .expect("up_to_seven is reported");
-    assert!(!up7.value);
+    assert!(up7.value.is_false());
     assert_eq!(
         up7.facts[0].to_string(),
         "up_to_seven_sum = 90 > up_to_seven_limit = 70"
@@ -341,7 +342,7 @@ fn recommend_and_classify_agree_on_bundled_cases() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let expected_rule = name.split('_').next().unwrap().to_uppercase();
         assert_eq!(
-            c.rule.wire_name(),
+            c.rule.unwrap().wire_name(),
             expected_rule,
             "{name} is named for its rule"
         );

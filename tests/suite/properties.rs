@@ -42,20 +42,20 @@ proptest! {
             .map_err(TestCaseError::fail)?;
         let rec = recommend_with(&case, &policy)
             .map_err(|e| TestCaseError::fail(format!("recommend_with failed: {e}")))?;
-        prop_assert_eq!(rec.rule.wire_name(), rule);
+        prop_assert_eq!(rec.rule.unwrap().wire_name(), rule);
         prop_assert_eq!(rec.pathway, outcome);
     }
 
     /// Part 4: a worse ECOG, all else equal, never moves a case up the fitness order.
     #[test]
     fn worse_ecog_never_moves_up((policy, case) in policy_and_case(), step in 1u8..=4, related in any::<bool>()) {
-        let e = case.performance_status.ecog.get();
+        let e = case.performance_status.ecog.expect("complete case").get();
         if e == 4 {
             return Ok(()); // nothing worse
         }
         let worse_ecog = (e + step).min(4);
         let mut worse = case;
-        worse.performance_status.ecog = Ecog::new(worse_ecog.into()).unwrap();
+        worse.performance_status.ecog = Some(Ecog::new(worse_ecog.into()).unwrap());
         if (1..=2).contains(&worse_ecog) && worse.performance_status.cancer_related.is_none() {
             worse.performance_status.cancer_related = Some(related);
         }
@@ -67,7 +67,7 @@ proptest! {
     #[test]
     fn worse_child_pugh_never_moves_up((policy, case) in policy_and_case(), step in 1u8..=10) {
         let a = Assessment::new(&case, &policy).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let s = a.child_pugh();
+        let s = a.child_pugh().known().expect("complete case");
         if s == 15 {
             return Ok(()); // nothing worse
         }
@@ -99,10 +99,10 @@ proptest! {
         let mut c = case;
         let r = &mut c.recurrence;
         if how != 1 {
-            r.macrovascular_invasion = mvi;
+            r.macrovascular_invasion = Some(mvi);
         }
         if how != 0 {
-            r.extrahepatic_sites = r.extrahepatic_sites.with(site);
+            r.extrahepatic_sites = Some(r.extrahepatic_sites.unwrap_or_default().with(site));
         }
         prop_assert_ne!(pathway(&c, &policy)?, Pathway::RepeatIntervention);
     }
@@ -111,7 +111,7 @@ proptest! {
     #[test]
     fn comfort_focused_is_always_palliative_care((policy, case) in policy_and_case()) {
         let mut c = case;
-        c.goals_of_care = GoalsOfCare::ComfortFocused;
+        c.goals_of_care = Some(GoalsOfCare::ComfortFocused);
         prop_assert_eq!(pathway(&c, &policy)?, Pathway::PalliativeCare);
     }
 
@@ -127,20 +127,21 @@ proptest! {
         let a = Assessment::new(&case, &policy).unwrap();
         let r = &case.recurrence;
         let ih = &r.intrahepatic;
-        let n = u32::from(ih.nodules.get());
+        let n = u32::from(ih.nodules.expect("complete case").get());
         let d = ih.largest_diameter_mm.map(|d| u32::from(d.get()));
-        prop_assert_eq!(case.goals_of_care, GoalsOfCare::ActiveTreatment);
-        prop_assert_eq!(r.macrovascular_invasion, MacrovascularInvasion::Absent);
-        prop_assert!(r.extrahepatic_sites.is_empty());
-        prop_assert!(!ih.infiltrative);
+        prop_assert_eq!(case.goals_of_care, Some(GoalsOfCare::ActiveTreatment));
+        prop_assert_eq!(r.macrovascular_invasion, Some(MacrovascularInvasion::Absent));
+        prop_assert!(r.extrahepatic_sites.is_some_and(|s| s.is_empty()));
+        prop_assert_eq!(ih.infiltrative, Some(false));
         prop_assert!(n == 1 || d.is_some_and(|d| d + 10 * n <= 70), "n {n}, d {d:?}");
-        prop_assert!(a.child_pugh() <= 7);
+        prop_assert!(a.child_pugh().max() <= 7);
         let ps = &case.performance_status;
-        prop_assert!(ps.ecog.get() == 0 || (ps.ecog.get() <= 2 && ps.cancer_related == Some(false)));
+        let e = ps.ecog.expect("complete case").get();
+        prop_assert!(e == 0 || (e <= 2 && ps.cancer_related == Some(false)));
         let h = &case.history;
-        let refractory = h.tace_insufficient_responses.get() >= 2
-            || h.tace_intrahepatic_progressions.get() >= 2
-            || h.afp_rising_after_tace;
+        let refractory = h.tace_insufficient_responses.is_some_and(|c| c.get() >= 2)
+            || h.tace_intrahepatic_progressions.is_some_and(|c| c.get() >= 2)
+            || h.afp_rising_after_tace == Some(true);
         if refractory {
             prop_assert!(n <= 3 && d.is_some_and(|d| d <= 30), "refractory: n {n}, d {d:?}");
         }
@@ -166,7 +167,7 @@ proptest! {
             }
             Pathway::SystemicTherapy => {
                 let shown = rec.line_of_therapy.as_ref().expect("a line of therapy");
-                prop_assert_eq!(shown.line, a.line());
+                prop_assert_eq!(Some(shown.line), a.line());
                 prop_assert!(rec.options.iter().any(|o| o.regimen().is_some()), "no regimen offered");
                 prop_assert!(rec.options.iter().all(|o| !matches!(o.id, TreatmentId::Procedure(_))));
             }
@@ -184,9 +185,9 @@ proptest! {
         let policy = Policy::default();
         let rec = recommend_with(&case, &policy).unwrap();
         let h = &case.history;
-        let refractory = h.tace_insufficient_responses.get() >= 2
-            || h.tace_intrahepatic_progressions.get() >= 2
-            || h.afp_rising_after_tace;
+        let refractory = h.tace_insufficient_responses.is_some_and(|c| c.get() >= 2)
+            || h.tace_intrahepatic_progressions.is_some_and(|c| c.get() >= 2)
+            || h.afp_rising_after_tace == Some(true);
         if rec.pathway == Pathway::RepeatIntervention && refractory {
             for o in &rec.options {
                 prop_assert!(!o.id.wire_name().contains("tace"), "refractory case offered {}", o.id);
@@ -200,11 +201,12 @@ proptest! {
     fn no_recommended_regimen_is_contraindicated((policy, case) in policy_and_case()) {
         let rec = recommend_with(&case, &policy).unwrap();
         let d = &case.drug_safety;
-        let received = case.history.systemic_regimens.received();
-        let no_ici = d.liver_transplant_recipient
-            || d.autoimmune_disease == AutoimmuneDisease::ActiveOnSystemicTreatment;
-        let no_bev = matches!(d.varices, Varices::UntreatedHighRisk | Varices::RecentBleeding);
-        let sorafenib_tolerated = case.history.systemic_regimens.as_slice().iter().rev()
+        let history = case.history.systemic_regimens.expect("complete case");
+        let received = history.received();
+        let no_ici = d.liver_transplant_recipient == Some(true)
+            || d.autoimmune_disease == Some(AutoimmuneDisease::ActiveOnSystemicTreatment);
+        let no_bev = matches!(d.varices, Some(Varices::UntreatedHighRisk | Varices::RecentBleeding));
+        let sorafenib_tolerated = history.as_slice().iter().rev()
             .find(|p| p.regimen == Regimen::Sorafenib)
             .is_some_and(|p| p.tolerated == Some(true));
         let afp_high = case.recurrence.afp_ng_ml
@@ -279,6 +281,6 @@ fn localize_keeps_cases_valid() {
             .current();
         let l = localize(c);
         assert!(l.validate().is_ok(), "{:?}", l.validate());
-        assert!(l.recurrence.extrahepatic_sites == SiteSet::EMPTY);
+        assert!(l.recurrence.extrahepatic_sites == Some(SiteSet::EMPTY));
     }
 }

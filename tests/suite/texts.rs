@@ -117,8 +117,12 @@ fn case_numbers(case: &Case, r: &Recommendation) -> BTreeSet<i64> {
             }
         }
     }
-    out.insert(i64::from(case.performance_status.ecog.get()));
-    out.insert(r.scores.child_pugh_score.into());
+    if let Some(ecog) = case.performance_status.ecog {
+        out.insert(i64::from(ecog.get()));
+    }
+    if let Some(score) = r.scores.child_pugh_score {
+        out.insert(score.into());
+    }
     out
 }
 

@@ -357,26 +357,27 @@ fn recurrence(x: &mut Dice, p: &Policy) -> Recurrence {
             }
         }
         Intrahepatic {
-            nodules: NoduleCount::new(0).unwrap(),
+            nodules: Some(NoduleCount::new(0).unwrap()),
             largest_diameter_mm: None,
-            infiltrative: false,
-            unsafe_ablation_location: false,
+            infiltrative: Some(false),
+            unsafe_ablation_location: Some(false),
         }
     } else {
         Intrahepatic {
-            nodules: NoduleCount::new(n).unwrap(),
+            nodules: Some(NoduleCount::new(n).unwrap()),
             largest_diameter_mm: diameter_known.then(|| DiameterMm::new(d).unwrap()),
-            infiltrative,
-            unsafe_ablation_location: unsafe_location,
+            infiltrative: Some(infiltrative),
+            unsafe_ablation_location: Some(unsafe_location),
         }
     };
-    let afp = x.chance(3, 4).then(|| {
-        AfpNgMl::new(x.float(0.0, 1e7, (0.0, 2000.0), &[0.0, 399.9, 400.0, 400.1, 1e7])).unwrap()
-    });
+    // Every fact known: unknown facts (spec §8) come from `blank`.
+    let afp = Some(
+        AfpNgMl::new(x.float(0.0, 1e7, (0.0, 2000.0), &[0.0, 399.9, 400.0, 400.1, 1e7])).unwrap(),
+    );
     Recurrence {
         intrahepatic,
-        macrovascular_invasion: mvi,
-        extrahepatic_sites: sites,
+        macrovascular_invasion: Some(mvi),
+        extrahepatic_sites: Some(sites),
         afp_ng_ml: afp,
     }
 }
@@ -421,16 +422,16 @@ fn history(x: &mut Dice, p: &Policy) -> History {
         let r = x.roll() as usize;
         *item = PriorRegimen {
             regimen: Regimen::ALL[r % Regimen::ALL.len()],
-            tolerated: [None, Some(true), Some(false)][(r / Regimen::ALL.len()) % 3],
+            tolerated: [Some(true), Some(false)][(r / Regimen::ALL.len()) % 2],
         };
     }
     History {
         procedures,
-        tace_insufficient_responses: Count::new(ir).unwrap(),
-        tace_intrahepatic_progressions: Count::new(ip).unwrap(),
-        afp_rising_after_tace: afp_rising,
-        months_since_last_procedure: Months::new(months).unwrap(),
-        systemic_regimens: RegimenHistory::new(&items[..len]).unwrap(),
+        tace_insufficient_responses: Some(Count::new(ir).unwrap()),
+        tace_intrahepatic_progressions: Some(Count::new(ip).unwrap()),
+        afp_rising_after_tace: Some(afp_rising),
+        months_since_last_procedure: Some(Months::new(months).unwrap()),
+        systemic_regimens: Some(RegimenHistory::new(&items[..len]).unwrap()),
     }
 }
 
@@ -441,7 +442,7 @@ pub fn decode_case(rolls: &CaseRolls, p: &Policy) -> Case {
     let e = x.pick(&[0, 0, 0, 1, 1, 2, 3, 4]);
     let related = x.chance(1, 2);
     let performance_status = PerformanceStatus {
-        ecog: Ecog::new(e).unwrap(),
+        ecog: Some(Ecog::new(e).unwrap()),
         // Required for ECOG 1-2, optional (and ignored) otherwise.
         cancer_related: if (1..=2).contains(&e) {
             Some(related)
@@ -458,15 +459,15 @@ pub fn decode_case(rolls: &CaseRolls, p: &Policy) -> Case {
     let recurrence = recurrence(&mut x, p);
     let history = history(&mut x, p);
     let drug_safety = DrugSafety {
-        liver_transplant_recipient: x.chance(1, 4),
-        autoimmune_disease: x.pick(AutoimmuneDisease::ALL),
-        varices: x.pick(Varices::ALL),
-        hbsag_positive: x.pick(&[None, Some(true), Some(false)]),
+        liver_transplant_recipient: Some(x.chance(1, 4)),
+        autoimmune_disease: Some(x.pick(AutoimmuneDisease::ALL)),
+        varices: Some(x.pick(Varices::ALL)),
+        hbsag_positive: x.pick(&[Some(true), Some(false)]),
     };
     Case {
         performance_status,
         liver_function,
-        goals_of_care,
+        goals_of_care: Some(goals_of_care),
         recurrence,
         history,
         drug_safety,
@@ -477,13 +478,13 @@ pub fn decode_case(rolls: &CaseRolls, p: &Policy) -> Case {
 /// spread, ECOG 0, at least one nodule), leaving the rest as generated, so properties about
 /// `repeat_intervention` are not vacuous.
 pub fn localize(mut c: Case) -> Case {
-    c.goals_of_care = GoalsOfCare::ActiveTreatment;
-    c.performance_status.ecog = Ecog::new(0).unwrap();
-    c.recurrence.macrovascular_invasion = MacrovascularInvasion::Absent;
-    c.recurrence.extrahepatic_sites = SiteSet::EMPTY;
+    c.goals_of_care = Some(GoalsOfCare::ActiveTreatment);
+    c.performance_status.ecog = Some(Ecog::new(0).unwrap());
+    c.recurrence.macrovascular_invasion = Some(MacrovascularInvasion::Absent);
+    c.recurrence.extrahepatic_sites = Some(SiteSet::EMPTY);
     let ih = &mut c.recurrence.intrahepatic;
-    if ih.nodules.get() == 0 {
-        ih.nodules = NoduleCount::new(1).unwrap();
+    if ih.nodules.is_some_and(|n| n.get() == 0) {
+        ih.nodules = Some(NoduleCount::new(1).unwrap());
         ih.largest_diameter_mm = Some(DiameterMm::new(20).unwrap());
     }
     c

@@ -70,9 +70,9 @@ fn drug_safety() -> impl Strategy<Value = DrugSafety> {
         .prop_map(
             |(liver_transplant_recipient, autoimmune_disease, varices, hbsag_positive)| {
                 DrugSafety {
-                    liver_transplant_recipient,
-                    autoimmune_disease,
-                    varices,
+                    liver_transplant_recipient: Some(liver_transplant_recipient),
+                    autoimmune_disease: Some(autoimmune_disease),
+                    varices: Some(varices),
                     hbsag_positive,
                 }
             },
@@ -135,7 +135,7 @@ fn valid_liver_function() -> impl Strategy<Value = LiverFunction> {
 fn performance_status() -> impl Strategy<Value = PerformanceStatus> {
     (0i64..=4, proptest::option::of(any::<bool>()), any::<bool>()).prop_map(
         |(ecog, cancer_related, flag)| PerformanceStatus {
-            ecog: Ecog::new(ecog).unwrap(),
+            ecog: Some(Ecog::new(ecog).unwrap()),
             cancer_related: if matches!(ecog, 1 | 2) {
                 Some(cancer_related.unwrap_or(flag))
             } else {
@@ -172,23 +172,23 @@ fn valid_recurrence() -> impl Strategy<Value = Recurrence> {
                         sites = sites.with(site);
                     }
                     Intrahepatic {
-                        nodules: NoduleCount::new(0).unwrap(),
+                        nodules: Some(NoduleCount::new(0).unwrap()),
                         largest_diameter_mm: None,
-                        infiltrative: false,
-                        unsafe_ablation_location: false,
+                        infiltrative: Some(false),
+                        unsafe_ablation_location: Some(false),
                     }
                 } else {
                     Intrahepatic {
-                        nodules: NoduleCount::new(nodules).unwrap(),
+                        nodules: Some(NoduleCount::new(nodules).unwrap()),
                         largest_diameter_mm: (!(infiltrative && omit_diameter)).then_some(diameter),
-                        infiltrative,
-                        unsafe_ablation_location: unsafe_location,
+                        infiltrative: Some(infiltrative),
+                        unsafe_ablation_location: Some(unsafe_location),
                     }
                 };
                 Recurrence {
                     intrahepatic,
-                    macrovascular_invasion: mvi,
-                    extrahepatic_sites: sites,
+                    macrovascular_invasion: Some(mvi),
+                    extrahepatic_sites: Some(sites),
                     afp_ng_ml: afp,
                 }
             },
@@ -212,11 +212,11 @@ fn valid_history() -> impl Strategy<Value = History> {
                 let count = |n: i64| Count::new(if tace { n } else { 0 }).unwrap();
                 History {
                     procedures,
-                    tace_insufficient_responses: count(insufficient),
-                    tace_intrahepatic_progressions: count(progressions),
-                    afp_rising_after_tace: tace && afp_rising,
-                    months_since_last_procedure: Months::new(months).unwrap(),
-                    systemic_regimens: regimens,
+                    tace_insufficient_responses: Some(count(insufficient)),
+                    tace_intrahepatic_progressions: Some(count(progressions)),
+                    afp_rising_after_tace: Some(tace && afp_rising),
+                    months_since_last_procedure: Some(Months::new(months).unwrap()),
+                    systemic_regimens: Some(regimens),
                 }
             },
         )
@@ -244,7 +244,7 @@ pub fn valid_case() -> impl Strategy<Value = Case> {
                 Case {
                     performance_status,
                     liver_function,
-                    goals_of_care,
+                    goals_of_care: Some(goals_of_care),
                     recurrence,
                     history,
                     drug_safety,
@@ -260,7 +260,7 @@ pub fn valid_case() -> impl Strategy<Value = Case> {
 pub fn loose_case() -> impl Strategy<Value = Case> {
     let ps = (0i64..=4, proptest::option::weighted(0.7, any::<bool>())).prop_map(
         |(ecog, cancer_related)| PerformanceStatus {
-            ecog: Ecog::new(ecog).unwrap(),
+            ecog: Some(Ecog::new(ecog).unwrap()),
             cancer_related,
         },
     );
@@ -273,13 +273,13 @@ pub fn loose_case() -> impl Strategy<Value = Case> {
     )
         .prop_map(|(nodules, diameter, (infiltrative, unsafe_location), mvi, sites)| Recurrence {
             intrahepatic: Intrahepatic {
-                nodules: NoduleCount::new(nodules).unwrap(),
+                nodules: Some(NoduleCount::new(nodules).unwrap()),
                 largest_diameter_mm: diameter.map(|d| DiameterMm::new(d).unwrap()),
-                infiltrative,
-                unsafe_ablation_location: unsafe_location,
+                infiltrative: Some(infiltrative),
+                unsafe_ablation_location: Some(unsafe_location),
             },
-            macrovascular_invasion: mvi,
-            extrahepatic_sites: sites,
+            macrovascular_invasion: Some(mvi),
+            extrahepatic_sites: Some(sites),
             afp_ng_ml: None,
         });
     let history = (
@@ -291,11 +291,11 @@ pub fn loose_case() -> impl Strategy<Value = Case> {
         .prop_map(
             |(procedures, insufficient, progressions, afp_rising)| History {
                 procedures,
-                tace_insufficient_responses: Count::new(insufficient).unwrap(),
-                tace_intrahepatic_progressions: Count::new(progressions).unwrap(),
-                afp_rising_after_tace: afp_rising,
-                months_since_last_procedure: Months::new(6).unwrap(),
-                systemic_regimens: RegimenHistory::EMPTY,
+                tace_insufficient_responses: Some(Count::new(insufficient).unwrap()),
+                tace_intrahepatic_progressions: Some(Count::new(progressions).unwrap()),
+                afp_rising_after_tace: Some(afp_rising),
+                months_since_last_procedure: Some(Months::new(6).unwrap()),
+                systemic_regimens: Some(RegimenHistory::EMPTY),
             },
         );
     (
@@ -318,7 +318,7 @@ pub fn loose_case() -> impl Strategy<Value = Case> {
                 Case {
                     performance_status,
                     liver_function,
-                    goals_of_care,
+                    goals_of_care: Some(goals_of_care),
                     recurrence,
                     history,
                     drug_safety,
