@@ -18,6 +18,9 @@
 //!   document into a `Case` (no validation, no path tracking) and serialises that case's
 //!   recommendation, made beforehand and untimed (compact: the cheapest serde_json output);
 //! - `a_batch_classify_all`: (a) through the batch API `classify_all`;
+//! - (f) `f_classify_unknown`: (a) over the same cases with one fact each not known (spec §8;
+//!   a different fact case by case: ECOG, the Child–Pugh score, the vascular invasion, the
+//!   history, the varices, the goals of care, the nodule count, the extrahepatic sites);
 //! - `e_case_round_trip`: a stricter yardstick than (e): parse each case document and
 //!   serialise the *case* back, no recommendation involved (a service's JSON work can hardly
 //!   be less than this).
@@ -237,6 +240,8 @@ fn floor(case: &Case, p: &Policy) -> Result<Classification, Error> {
 struct Cohort {
     docs: Vec<String>,
     cases: Vec<Case>,
+    /// The cases with one fact each not known, for (f).
+    blanked: Vec<Case>,
     /// Each case's recommendation, for (e) to serialise.
     recommendations: Vec<Recommendation>,
     policy: Policy,
@@ -273,9 +278,30 @@ fn cohort() -> Cohort {
         .iter()
         .map(|c| recommend(c).unwrap_or_else(|e| panic!("recommend failed on a valid case: {e}")))
         .collect();
+    // (f): each case with one fact not known (spec §8), a different one case by case.
+    let blanked = cases
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let mut c = *c;
+            match k % 8 {
+                0 => c.performance_status.ecog = None,
+                1 => c.liver_function.child_pugh_score = None,
+                2 => c.recurrence.macrovascular_invasion = None,
+                3 => c.history.systemic_regimens = None,
+                4 => c.drug_safety.varices = None,
+                5 => c.goals_of_care = None,
+                6 => c.recurrence.intrahepatic.nodules = None,
+                _ => c.recurrence.extrahepatic_sites = None,
+            }
+            c
+        })
+        .filter(|c| c.validate().is_ok())
+        .collect();
     Cohort {
         docs,
         cases,
+        blanked,
         recommendations,
         policy,
     }
@@ -297,6 +323,13 @@ fn benches(c: &mut Criterion, data: &Cohort) {
     g.bench_function("a_classify", |b| {
         b.iter(|| {
             for case in &data.cases {
+                let _ = black_box(classify(black_box(case), policy));
+            }
+        });
+    });
+    g.bench_function("f_classify_unknown", |b| {
+        b.iter(|| {
+            for case in &data.blanked {
                 let _ = black_box(classify(black_box(case), policy));
             }
         });
@@ -391,6 +424,7 @@ fn summary(since: SystemTime) {
         ("b_recommend", "(b) recommend, full"),
         ("c_json_recommend_json", "(c) JSON -> recommend -> JSON"),
         ("d_floor", "(d) hand-written floor"),
+        ("f_classify_unknown", "(f) classify, one fact unknown"),
         ("e_serde_only", "(e) serde_json: parse case, write rec."),
         ("e_case_round_trip", "    serde_json: case round trip"),
     ];
@@ -420,6 +454,13 @@ fn summary(since: SystemTime) {
         "ratio (b)/(case round trip)",
     );
     ratio("b_recommend", "e_serde_only", 0.5, "ratio (b)/(e)");
+    if let (Some(f), Some(a)) = (got.get("f_classify_unknown"), got.get("a_classify")) {
+        println!(
+            "  {:<36} {:>10.2}   (informational)",
+            "ratio (f)/(a)",
+            f / a
+        );
+    }
 }
 
 fn main() {

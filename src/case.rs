@@ -645,9 +645,16 @@ impl Case {
             ),
         ];
         let partial = !score_known && !components.iter().all(|(u, _)| *u);
+        // Bilirubin and albumin also give ALBI: unknown whenever they are, score or not.
+        let albi_input =
+            |p: &str| matches!(p, "liver_function.bilirubin" | "liver_function.albumin");
         facts
             .into_iter()
-            .chain(components.into_iter().map(move |(u, p)| (u && partial, p)))
+            .chain(
+                components
+                    .into_iter()
+                    .map(move |(u, p)| (u && (partial || albi_input(p)), p)),
+            )
             .chain([
                 (self.goals_of_care.is_none(), "goals_of_care"),
                 (ih.nodules.is_none(), "recurrence.intrahepatic.nodules"),
@@ -689,6 +696,11 @@ impl Case {
                     "history.months_since_last_procedure",
                 ),
                 (h.systemic_regimens.is_none(), "history.systemic_regimens"),
+                (
+                    h.systemic_regimens
+                        .is_some_and(|r| r.as_slice().iter().any(|p| p.tolerated.is_none())),
+                    "history.systemic_regimens[].tolerated",
+                ),
                 (
                     d.liver_transplant_recipient.is_none(),
                     "drug_safety.liver_transplant_recipient",

@@ -104,7 +104,7 @@ fn merge(a: &str, b: &str) -> String {
     format!("[{lo}..{hi}]")
 }
 
-fn unrange(s: &str) -> String {
+pub(crate) fn unrange(s: &str) -> String {
     if !is_range(s) {
         return s.to_owned();
     }
@@ -168,7 +168,7 @@ fn history(items: &[(Regimen, Option<bool>)]) -> Option<RegimenHistory> {
 }
 
 /// The completions of one unknown fact, in the order of its values.
-fn complete(case: &Case, p: &Policy, path: &str) -> Vec<Completion> {
+pub(crate) fn complete(case: &Case, p: &Policy, path: &str) -> Vec<Completion> {
     let c = case;
     let ih = c.recurrence.intrahepatic;
     match path {
@@ -413,7 +413,7 @@ fn complete(case: &Case, p: &Policy, path: &str) -> Vec<Completion> {
         }
         "history.systemic_regimens" => {
             use Regimen::*;
-            let histories: [LabelledHistory; 6] = [
+            let histories: [LabelledHistory; 7] = [
                 ("none received", &[]),
                 (
                     "one: atezolizumab + bevacizumab",
@@ -433,6 +433,16 @@ fn complete(case: &Case, p: &Policy, path: &str) -> Vec<Completion> {
                     &[
                         (AtezolizumabBevacizumab, Some(true)),
                         (Lenvatinib, Some(true)),
+                        (Cabozantinib, Some(true)),
+                    ],
+                ),
+                (
+                    "four, every mechanism class used: atezolizumab + bevacizumab, lenvatinib, \
+                     durvalumab + tremelimumab, cabozantinib",
+                    &[
+                        (AtezolizumabBevacizumab, Some(true)),
+                        (Lenvatinib, Some(true)),
+                        (DurvalumabTremelimumab, Some(true)),
                         (Cabozantinib, Some(true)),
                     ],
                 ),

@@ -566,6 +566,32 @@ fn intrahepatic_boundaries(p: &Policy) -> Vec<Intrahepatic> {
     out
 }
 
+/// The completions of one fact a case leaves unknown (spec §8): the case with that fact set to
+/// one value of each region the thresholds of `policy` cut (every value of a small domain; for
+/// a number, one value per range between the thresholds), each with its label. The other
+/// unknown facts stay unknown; a completion may fail [`Case::validate`] (then it is not a
+/// valid completion). Empty for a fact that is known or not a fact of the case.
+///
+/// ```
+/// use hcc_pathways::{grid, Case, Policy};
+/// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+/// let mut case = Case::from_json(&json)?;
+/// case.performance_status.ecog = None;
+/// let ecogs = grid::completions(&case, &Policy::default(), "performance_status.ecog");
+/// assert_eq!(ecogs.len(), 5);
+/// assert_eq!(ecogs[2].0, "2");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn completions(case: &Case, policy: &Policy, fact: &str) -> Vec<(String, Case)> {
+    if !case.unknown_facts().any(|f| f == fact) {
+        return Vec::new();
+    }
+    crate::facts_needed::complete(case, policy, fact)
+        .into_iter()
+        .map(|(label, c)| (crate::facts_needed::unrange(&label), c))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -266,42 +266,64 @@ fn over_intrahepatic(
         u16::from(p.combination_max_nodules) + 1,
         999,
     ];
-    let counts: Vec<u16> = match nodules {
-        Some(n) => vec![n],
-        None => {
-            let mut v: Vec<u16> = count_thresholds.to_vec();
-            // The up-to-seven boundary of each diameter: d + 10 n ≤ limit.
-            let ds: &[u16] = match diameter {
-                Some(d) => &[d],
-                None => &diameter_thresholds,
-            };
-            for d in ds {
-                let n = limit.saturating_sub(*d) / 10;
-                v.extend([n, n + 1]);
-            }
-            v.retain(|n| *n <= 999 && (*n >= 1 || !must_have_nodule));
-            v.sort_unstable();
-            v.dedup();
-            v
+    // Fixed buffers: classification stays allocation-free with unknown facts.
+    let mut counts = [0u16; 64];
+    let mut n_counts = 0;
+    let mut add_count = |n: u16| {
+        if n <= 999
+            && (n >= 1 || !must_have_nodule)
+            && !counts[..n_counts].contains(&n)
+            && n_counts < counts.len()
+        {
+            counts[n_counts] = n;
+            n_counts += 1;
         }
     };
+    match nodules {
+        Some(n) => add_count(n),
+        None => {
+            count_thresholds.iter().for_each(|n| add_count(*n));
+            // The up-to-seven boundary of each diameter: d + 10 n ≤ limit.
+            match diameter {
+                Some(d) => {
+                    let n = limit.saturating_sub(d) / 10;
+                    add_count(n);
+                    add_count(n + 1);
+                }
+                None => {
+                    for d in diameter_thresholds {
+                        let n = limit.saturating_sub(d) / 10;
+                        add_count(n);
+                        add_count(n + 1);
+                    }
+                }
+            }
+        }
+    }
     let growths: &[bool] = match infiltrative {
         Some(true) => &[true],
         Some(false) => &[false],
         None => &[false, true],
     };
-    let mut values = Vec::new();
-    for &n in &counts {
+    let (mut yes, mut no) = (false, false);
+    let mut see = |v: bool| {
+        if v {
+            yes = true;
+        } else {
+            no = true;
+        }
+    };
+    for &n in &counts[..n_counts] {
         for &g in growths {
             if n == 0 {
                 // No nodule: no diameter, no infiltrative growth.
                 if !g {
-                    values.push((0, None, false));
+                    see(f(0, None, false));
                 }
                 continue;
             }
             match diameter {
-                Some(d) => values.push((n, Some(d), g)),
+                Some(d) => see(f(n, Some(d), g)),
                 None => {
                     let boundary = limit.saturating_sub(10 * n);
                     for d in diameter_thresholds
@@ -310,17 +332,21 @@ fn over_intrahepatic(
                         .chain([boundary, boundary.saturating_add(1)])
                         .filter(|d| (1..=300).contains(d))
                     {
-                        values.push((n, Some(d), g));
+                        see(f(n, Some(d), g));
                     }
                     // Infiltrative growth may come without a recorded diameter.
                     if g {
-                        values.push((n, None, g));
+                        see(f(n, None, g));
                     }
                 }
             }
         }
     }
-    over(values, |(n, d, g)| f(n, d, g))
+    match (yes, no) {
+        (true, false) => Truth::True,
+        (false, true) => Truth::False,
+        _ => Truth::Unknown,
+    }
 }
 
 /// The intrahepatic facts, when all that a predicate reads are known.

@@ -131,3 +131,55 @@ fn classify_all_allocates_only_its_result() {
         assert_eq!(n, 1, "classify_all should allocate its result vector only");
     }
 }
+
+/// Issue 18: classification with unknown facts allocates nothing either, decided or not. Each
+/// cohort case loses a different fact (ECOG, the Child–Pugh score, the vascular invasion, the
+/// history, the drug-safety facts...), so the three-valued pipeline, the candidate search over
+/// the pathway leaves and the undecided outcome all run.
+#[test]
+fn classify_with_unknown_facts_allocates_nothing() {
+    let (cases, policies) = cohort_and_policies();
+    let blank = |mut c: Case, k: usize| {
+        match k % 8 {
+            0 => c.performance_status.ecog = None,
+            1 => c.liver_function.child_pugh_score = None,
+            2 => c.recurrence.macrovascular_invasion = None,
+            3 => c.history.systemic_regimens = None,
+            4 => c.drug_safety.varices = None,
+            5 => c.goals_of_care = None,
+            6 => c.recurrence.intrahepatic.nodules = None,
+            _ => c.recurrence.extrahepatic_sites = None,
+        }
+        c
+    };
+    let blanked: Vec<Case> = cases
+        .iter()
+        .enumerate()
+        .map(|(k, c)| blank(*c, k))
+        .filter(|c| c.validate().is_ok())
+        .collect();
+    classify(&blanked[0], &policies[0]).ok();
+    for policy in &policies {
+        let (n, (decided, undecided)) = allocations(|| {
+            let (mut d, mut u) = (0, 0);
+            for case in &blanked {
+                match classify(case, policy) {
+                    Ok(_) => d += 1,
+                    Err(hcc_pathways::Error::Undecided { .. }) => u += 1,
+                    Err(e) => panic!("valid case: {e}"),
+                }
+            }
+            (d, u)
+        });
+        assert_eq!(
+            n,
+            0,
+            "classify allocated {n} times over {} cases",
+            blanked.len()
+        );
+        assert!(
+            decided > 0 && undecided > 0,
+            "{decided} decided, {undecided} undecided"
+        );
+    }
+}

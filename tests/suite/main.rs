@@ -31,3 +31,4 @@ mod schema;
 #[cfg(feature = "json")]
 mod stream;
 mod texts;
+mod unknown;

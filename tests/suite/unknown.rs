@@ -1,0 +1,281 @@
+//! Issue 18, spec §8: unknown facts. Over a seeded sample of the boundary grid with facts
+//! blanked at random: soundness (a decided pathway is the pathway of every valid completion of
+//! the unknown facts), precision (an undecided outcome has two valid completions with
+//! different pathways; the share of spurious undecided outcomes is reported), and complete
+//! cases decided exactly as the two-valued rules decide them. An evaluation that treats an
+//! unknown fact as false fails the soundness check.
+
+use std::collections::BTreeSet;
+
+use hcc_pathways::case::Case;
+use hcc_pathways::grid::{self, Grid};
+use hcc_pathways::pathway::pathway_rules;
+use hcc_pathways::{classify, decide, Assessment, Decision, Error, Pathway, PathwayRule, Policy};
+
+/// Every fact of spec §2 that may be unknown, by JSON path.
+const FACTS: [&str; 22] = [
+    "performance_status.ecog",
+    "performance_status.cancer_related",
+    "liver_function.child_pugh_score",
+    "goals_of_care",
+    "recurrence.intrahepatic.nodules",
+    "recurrence.intrahepatic.largest_diameter_mm",
+    "recurrence.intrahepatic.infiltrative",
+    "recurrence.intrahepatic.unsafe_ablation_location",
+    "recurrence.macrovascular_invasion",
+    "recurrence.extrahepatic_sites",
+    "recurrence.afp_ng_ml",
+    "history.tace_insufficient_responses",
+    "history.tace_intrahepatic_progressions",
+    "history.afp_rising_after_tace",
+    "history.months_since_last_procedure",
+    "history.systemic_regimens",
+    "drug_safety.liver_transplant_recipient",
+    "drug_safety.autoimmune_disease",
+    "drug_safety.varices",
+    "drug_safety.hbsag_positive",
+    "liver_function.bilirubin",
+    "liver_function.albumin",
+];
+
+/// The case with the fact at `path` not known.
+fn blank(case: &mut Case, path: &str) {
+    let ps = &mut case.performance_status;
+    let lf = &mut case.liver_function;
+    let r = &mut case.recurrence;
+    let h = &mut case.history;
+    let d = &mut case.drug_safety;
+    match path {
+        "performance_status.ecog" => ps.ecog = None,
+        "performance_status.cancer_related" => ps.cancer_related = None,
+        // The grid records the score alone: unknown, Child–Pugh is 5 to 15.
+        "liver_function.child_pugh_score" => lf.child_pugh_score = None,
+        "liver_function.bilirubin" => lf.bilirubin = None,
+        "liver_function.albumin" => lf.albumin = None,
+        "goals_of_care" => case.goals_of_care = None,
+        "recurrence.intrahepatic.nodules" => r.intrahepatic.nodules = None,
+        "recurrence.intrahepatic.largest_diameter_mm" => r.intrahepatic.largest_diameter_mm = None,
+        "recurrence.intrahepatic.infiltrative" => r.intrahepatic.infiltrative = None,
+        "recurrence.intrahepatic.unsafe_ablation_location" => {
+            r.intrahepatic.unsafe_ablation_location = None
+        }
+        "recurrence.macrovascular_invasion" => r.macrovascular_invasion = None,
+        "recurrence.extrahepatic_sites" => r.extrahepatic_sites = None,
+        "recurrence.afp_ng_ml" => r.afp_ng_ml = None,
+        "history.tace_insufficient_responses" => h.tace_insufficient_responses = None,
+        "history.tace_intrahepatic_progressions" => h.tace_intrahepatic_progressions = None,
+        "history.afp_rising_after_tace" => h.afp_rising_after_tace = None,
+        "history.months_since_last_procedure" => h.months_since_last_procedure = None,
+        "history.systemic_regimens" => h.systemic_regimens = None,
+        "drug_safety.liver_transplant_recipient" => d.liver_transplant_recipient = None,
+        "drug_safety.autoimmune_disease" => d.autoimmune_disease = None,
+        "drug_safety.varices" => d.varices = None,
+        "drug_safety.hbsag_positive" => d.hbsag_positive = None,
+        other => panic!("unknown path {other}"),
+    }
+}
+
+/// Every valid completion of the case's unknown facts, one value per region of each
+/// (the product over the facts), with the complete case itself when nothing is unknown.
+fn completions(case: &Case, policy: &Policy) -> Vec<Case> {
+    let mut out = vec![*case];
+    let unknown: Vec<&str> = case.unknown_facts().collect();
+    for fact in unknown {
+        let mut next = Vec::new();
+        for c in &out {
+            let values = grid::completions(c, policy, fact);
+            if values.is_empty() {
+                next.push(*c);
+            }
+            next.extend(values.into_iter().map(|(_, c)| c));
+        }
+        out = next;
+    }
+    out.retain(|c| c.validate().is_ok());
+    out
+}
+
+/// A SplitMix64 stream, for the blanking.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// A sample of grid cases with one to three facts blanked.
+fn blanked_sample(n: usize, seed: u64) -> Vec<(Case, Case)> {
+    let policy = Policy::default();
+    let grid = Grid::with_option_inputs(&policy);
+    let mut rng = Rng(seed);
+    grid.sample(n, seed)
+        .map(|a| {
+            let complete = *a.case();
+            let mut case = complete;
+            for _ in 0..1 + rng.below(3) {
+                blank(&mut case, FACTS[rng.below(FACTS.len())]);
+            }
+            (complete, case)
+        })
+        .filter(|(_, case)| case.validate().is_ok())
+        .collect()
+}
+
+/// What an evaluation says of a case: the pathway, or undecided.
+type Evaluation = fn(&Case, &Policy) -> Option<Pathway>;
+
+fn three_valued(case: &Case, policy: &Policy) -> Option<Pathway> {
+    match classify(case, policy) {
+        Ok(c) => Some(c.pathway),
+        Err(Error::Undecided { .. }) => None,
+        Err(e) => panic!("valid case: {e}"),
+    }
+}
+
+/// The deliberately unsound evaluation: every unknown leaf read as false.
+fn unknown_as_false(case: &Case, policy: &Policy) -> Option<Pathway> {
+    let a = Assessment::new(case, policy).expect("valid");
+    let mask = pathway_rules().leaf_mask(&a);
+    pathway_rules().decide_mask(mask).ok().map(|r| *r.outcome())
+}
+
+/// Counts of a soundness and precision run.
+#[derive(Debug, Default)]
+struct Report {
+    cases: usize,
+    decided: usize,
+    undecided: usize,
+    spurious_undecided: usize,
+    unsound: Vec<String>,
+}
+
+fn check(evaluate: Evaluation, sample: &[(Case, Case)]) -> Report {
+    let policy = Policy::default();
+    let mut report = Report::default();
+    for (complete, case) in sample {
+        report.cases += 1;
+        let pathways: BTreeSet<Pathway> = completions(case, &policy)
+            .iter()
+            .map(|c| three_valued(c, &policy).expect("a complete case decides"))
+            .collect();
+        let original = three_valued(complete, &policy).expect("a complete case decides");
+        assert!(
+            pathways.contains(&original),
+            "the original is a completion: {case:?}"
+        );
+        match evaluate(case, &policy) {
+            Some(p) => {
+                report.decided += 1;
+                if pathways.iter().any(|q| *q != p) {
+                    report.unsound.push(format!(
+                        "decided {p} but completions give {pathways:?}: {case:?}"
+                    ));
+                }
+            }
+            None => {
+                report.undecided += 1;
+                if pathways.len() < 2 {
+                    report.spurious_undecided += 1;
+                    if std::env::var_os("HCC_SPURIOUS").is_some() {
+                        eprintln!(
+                            "spurious: {:?} -> {pathways:?}",
+                            case.unknown_facts().collect::<Vec<_>>()
+                        );
+                        eprintln!("  {:?}", classify(case, &policy));
+                    }
+                }
+            }
+        }
+    }
+    report
+}
+
+#[test]
+fn decided_pathways_are_sound_and_undecided_ones_are_precise() {
+    let sample = blanked_sample(1_500, 2026);
+    let report = check(three_valued, &sample);
+    eprintln!(
+        "unknown facts: {} cases, {} decided, {} undecided ({} spurious: {:.1} %)",
+        report.cases,
+        report.decided,
+        report.undecided,
+        report.spurious_undecided,
+        100.0 * report.spurious_undecided as f64 / report.undecided.max(1) as f64
+    );
+    assert!(report.cases >= 1_000, "{report:?}");
+    assert!(
+        report.unsound.is_empty(),
+        "{:#?}",
+        &report.unsound[..report.unsound.len().min(5)]
+    );
+    assert!(report.decided > 0 && report.undecided > 0, "{report:?}");
+    // Precision: no spurious undecided outcome (spec §8's goal).
+    assert_eq!(report.spurious_undecided, 0, "{report:?}");
+}
+
+#[test]
+fn treating_unknown_as_false_fails_the_soundness_check() {
+    let sample = blanked_sample(600, 7);
+    let report = check(unknown_as_false, &sample);
+    assert!(!report.unsound.is_empty(), "{report:?}");
+}
+
+/// A complete case is decided exactly as the two-valued rules decide it: one rule, the one
+/// the pathway table's decision finds, nothing pending, no unknown fact.
+#[test]
+fn complete_cases_are_decided_as_before() {
+    let policy = Policy::default();
+    let grid = Grid::with_option_inputs(&policy);
+    for a in grid.sample(2_000, 99) {
+        let case = *a.case();
+        if case.unknown_facts().next().is_some() {
+            continue; // the grid also holds an unknown AFP and HBsAg
+        }
+        let two_valued = pathway_rules().decide(&a).expect("unique");
+        let c = classify(&case, &policy).expect("decided");
+        assert_eq!(c.rule.map(PathwayRule::wire_name), Some(two_valued.id()));
+        assert_eq!(c.rules.len(), 1);
+        let Decision::Decided(rec) = decide(&case).expect("valid") else {
+            panic!("a complete case is decided")
+        };
+        assert!(
+            rec.unknown_facts.is_empty() && rec.pending.is_empty(),
+            "{:?}",
+            rec.pending
+        );
+    }
+}
+
+/// The facts needed name each fact that settles the pathway, with what its values lead to,
+/// and only facts the case leaves unknown.
+#[test]
+fn undecided_outcomes_name_the_facts_needed() {
+    let policy = Policy::default();
+    let mut named = 0;
+    for (_, case) in blanked_sample(400, 11) {
+        let Decision::Undecided(u) = hcc_pathways::decide_with(&case, &policy).expect("valid")
+        else {
+            continue;
+        };
+        assert!(u.candidates.len() >= 2, "{u:?}");
+        let unknown: Vec<&str> = case.unknown_facts().collect();
+        for f in &u.facts_needed {
+            assert!(
+                unknown.contains(&f.fact.as_ref()),
+                "{} is not unknown",
+                f.fact
+            );
+            assert!(!f.values.is_empty());
+        }
+        named += usize::from(!u.facts_needed.is_empty());
+    }
+    assert!(named > 0, "some undecided case names its facts");
+}
