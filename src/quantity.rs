@@ -557,11 +557,13 @@ mod lab_schema {
             "required": ["value", "unit"],
             "additionalProperties": false,
             "if": {
+                "type": "object",
                 "properties": { "unit": { "const": narrow_unit } },
                 "required": ["unit"],
             },
             "then": {
-                "properties": { "value": { "maximum": narrow_max } },
+                "type": "object",
+                "properties": { "value": { "type": "number", "maximum": narrow_max } },
             },
         })
     }

@@ -43,6 +43,7 @@ pub type Sources = Cow<'static, [Source]>;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RuleSetInfo {
     /// The pathway rule set's id.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::RuleSetId"))]
     pub id: Cow<'static, str>,
     /// The clinical-content version (shared by every rule set of the crate).
     pub version: Cow<'static, str>,
@@ -55,6 +56,10 @@ pub struct RuleSetInfo {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ChangedSetting {
     /// The setting (a `Policy` field).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::SettingName")
+    )]
     pub setting: Cow<'static, str>,
     /// Its value in the policy in force (0 or 1 for a yes/no setting).
     pub value: u32,
@@ -132,6 +137,10 @@ impl schemars::JsonSchema for PolicyDigest {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ReasonDetail {
     /// Stable id (the id of the detail rule), for example `r6_beyond_up_to_seven`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::ReasonDetailId")
+    )]
     pub id: Cow<'static, str>,
     /// Before or after the rule's reason.
     pub placement: Placement,
@@ -152,6 +161,10 @@ pub struct TherapyLine {
     /// Which line, and for the second line what it follows.
     pub line: LineOfTherapy,
     /// The id of the line rule (`L1`, `L2-ICI`, `L2-STRIDE`, `L2-TKI`, `L2-OTHER`, `L3`).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::LineRuleId")
+    )]
     pub rule: Cow<'static, str>,
     /// The line rule's reason (how the options of this line are built).
     pub reason: Cow<'static, str>,
@@ -169,6 +182,10 @@ pub struct TreatmentOption {
     /// What it is and why it is offered here (trial, line, thresholds met).
     pub detail: Cow<'static, str>,
     /// The id of the option rule that offered it (`M1`, `O-L2-TKI`, `P1`, `tace_with_systemic`).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::OptionRuleId")
+    )]
     pub rule: Cow<'static, str>,
     /// How strong the evidence is.
     pub evidence: Evidence,
@@ -208,6 +225,10 @@ pub struct OmittedRegimen {
     /// Why it is left out (the omission rule's outcome).
     pub reason: OmissionReason,
     /// The id of the omission rule.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::OmissionRuleId")
+    )]
     pub rule: Cow<'static, str>,
     /// The reason in words.
     pub detail: Cow<'static, str>,
@@ -222,6 +243,7 @@ pub struct OmittedRegimen {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Caution {
     /// Stable id (the id of the caution rule), for example `near_tace_refractory`.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::CautionId"))]
     pub id: Cow<'static, str>,
     /// The caution in words.
     pub text: Cow<'static, str>,
@@ -239,6 +261,10 @@ pub struct Caution {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Consideration {
     /// Stable id (the id of the consideration rule), for example `liver_transplant_evaluation`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::ConsiderationId")
+    )]
     pub id: Cow<'static, str>,
     /// The consideration in words.
     pub text: Cow<'static, str>,
@@ -253,6 +279,10 @@ pub struct Consideration {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PredicateReport {
     /// Stable predicate id, for example `fit_for_systemic`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::PredicateId")
+    )]
     pub predicate: Cow<'static, str>,
     /// What it tests, with the policy's thresholds.
     pub description: Cow<'static, str>,
@@ -280,14 +310,20 @@ pub struct PredicateReport {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RuleReport {
     /// The rule set's id.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::RuleSetId"))]
     pub rule_set: Cow<'static, str>,
     /// The rule's id.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::RuleId"))]
     pub rule: Cow<'static, str>,
     /// The ids of the predicates its condition reads (their values and facts are in
     /// `explanation.predicates`).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Vec<crate::schema::ids::PredicateId>")
     )]
     pub reads: Vec<Cow<'static, str>>,
 }
@@ -404,6 +440,10 @@ pub struct Unmet {
     /// Its rule.
     pub rule: PathwayRule,
     /// The predicate (a leaf or a named composite).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::PredicateId")
+    )]
     pub predicate: Cow<'static, str>,
     /// The value the rule needed (the case has the opposite).
     pub required: bool,

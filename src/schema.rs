@@ -34,12 +34,14 @@ use serde_json::Value;
 
 use crate::{Case, Policy, Recommendation};
 
-/// Version of the JSON contract (semantic versioning, shared by the three schemas).
+/// Version of the JSON contract (semantic versioning, shared by every schema and written in
+/// every recommendation's `schema_version`): the same constant as
+/// [`recommendation::SCHEMA_VERSION`](crate::recommendation::SCHEMA_VERSION).
 ///
 /// Major: a document valid before may be rejected, or an output field may be missing or mean
 /// something else. Minor: something new is accepted or emitted. Patch: descriptions only. See the
-/// README's "JSON contract" section.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+/// README's "Compatibility policy" section.
+pub use crate::recommendation::SCHEMA_VERSION;
 
 /// The command that regenerates the committed schema files from the types.
 pub const REGENERATE_COMMAND: &str = "cargo run --example schema --features schemars -- --write";
@@ -167,6 +169,16 @@ fn generate<T: JsonSchema>(doc: Document) -> Value {
         .with_transform(RestrictFormats::default());
     let mut schema = settings.into_generator().into_root_schema_for::<T>();
     let root = schema.ensure_object();
+    // Every definition is titled with its name, so generators name the type it becomes after
+    // the Rust type (quicktype, json-schema-to-typescript) rather than after where it is used.
+    if let Some(Value::Object(defs)) = root.get_mut("$defs") {
+        for (name, def) in defs.iter_mut() {
+            if let Value::Object(def) = def {
+                def.entry("title")
+                    .or_insert_with(|| Value::String(name.clone()));
+            }
+        }
+    }
     root.insert("$id".into(), Value::String(doc.id()));
     root.insert("x-schema-version".into(), Value::from(SCHEMA_VERSION));
     schema.to_value()
@@ -229,11 +241,133 @@ fn clean_doc(doc: &str) -> String {
         .join("\n\n")
 }
 
-/// Conditions between the fields of one object that JSON Schema can state (`if`/`then`,
-/// `anyOf`), attached to the case types with `#[schemars(transform = ...)]`. Each mirrors a check
-/// of [`Case::validate`](crate::Case::validate); `tests/suite/schema.rs` holds both to the same
+/// The closed sets of ids a client may switch on, as named string enumerations of the
+/// recommendation schema, listed from the crate's own tables when the schema is generated.
+///
+/// In Rust these ids are `&'static str` (the rule sets are data, built once at run time); each
+/// set is the list a public function returns, and `tests/suite/schema.rs` checks the committed
+/// schema against it:
+///
+/// | schema definition | where it appears | the set in Rust |
+/// |---|---|---|
+/// | `RuleSetId` | `rule_set.id`, `explanation.rules[].rule_set` | [`verify::rule_set_ids`](crate::verify::rule_set_ids) |
+/// | `RuleId` | `explanation.rules[].rule` | [`verify::rule_ids`](crate::verify::rule_ids) of every set |
+/// | `LineRuleId` | `line_of_therapy.rule` | `rule_ids("hcc-systemic-lines")` |
+/// | `OptionRuleId` | `options[].rule` | `rule_ids` of `hcc-repeat-intervention-procedure`, `hcc-systemic-order`, `hcc-supportive-care`, `hcc-tace-with-systemic` |
+/// | `OmissionRuleId` | `omitted[].rule` | `rule_ids("hcc-regimen-omissions")` |
+/// | `CautionId` | `cautions[].id` | `rule_ids("hcc-cautions")` |
+/// | `ConsiderationId` | `considerations[].id` | `rule_ids("hcc-considerations")` |
+/// | `ReasonDetailId` | `reason_details[].id` | `rule_ids("hcc-reason-details")` |
+/// | `PredicateId` | `explanation.predicates[].predicate`, `explanation.rules[].reads[]`, `explanation.why_not[].predicate` | [`verify::predicate_ids`](crate::verify::predicate_ids) |
+/// | `SettingName` | `policy.changed[].setting` | [`Setting::ALL`](crate::policy::Setting::ALL) names |
+/// | `SettingExpression` (a pattern) | `explanation.predicates[].facts[].setting` | a setting name, or one with an offset: `refractory_insufficient_responses - 1` |
+///
+/// Option ids, pathways, pathway rules, lines, evidence labels, omission reasons and source keys
+/// are Rust enums already ([`TreatmentId`](crate::outcomes::TreatmentId),
+/// [`OmissionReason`](crate::outcomes::OmissionReason), …). A fact's `name` stays a free
+/// string: it names what a predicate read (a case field or a derived quantity), not a table entry.
+pub(crate) mod ids {
+    use std::borrow::Cow;
+
+    use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+
+    use crate::verify::{predicate_ids, rule_ids, rule_set_ids};
+
+    /// The rule ids of the named sets, each once, in order.
+    fn rules_of(sets: &[&str]) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for set in sets {
+            for id in rule_ids(set).unwrap_or_default() {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        out
+    }
+
+    macro_rules! id_set {
+        ($($(#[doc = $doc:literal])* $name:ident => $description:literal, $list:expr;)*) => {$(
+            $(#[doc = $doc])*
+            pub(crate) struct $name;
+
+            impl JsonSchema for $name {
+                fn schema_name() -> Cow<'static, str> {
+                    Cow::Borrowed(stringify!($name))
+                }
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    let ids: Vec<&'static str> = $list;
+                    json_schema!({ "description": $description, "type": "string", "enum": ids })
+                }
+            }
+        )*};
+    }
+
+    id_set! {
+        /// Every rule set the crate ships.
+        RuleSetId => "The id of one of the crate's rule sets.", rule_set_ids();
+        /// Every rule of every rule set.
+        RuleId => "The id of a rule of one of the crate's rule sets (unique within its set).",
+            rules_of(&rule_set_ids());
+        /// The line-of-therapy rules.
+        LineRuleId => "The id of a line-of-therapy rule.", rules_of(&[crate::systemic::lines::RULE_SET_ID]);
+        /// The rules that offer options.
+        OptionRuleId => "The id of the rule that offered an option: a procedure rule, an order rule, the supportive-care rule or the TACE-with-systemic rule.",
+            rules_of(&[
+                crate::procedures::RULE_SET_ID,
+                crate::systemic::order::RULE_SET_ID,
+                crate::supportive::RULE_SET_ID,
+                crate::systemic::with_tace::RULE_SET_ID,
+            ]);
+        /// The omission rules.
+        OmissionRuleId => "The id of an omission rule.", rules_of(&[crate::systemic::eligibility::RULE_SET_ID]);
+        /// The caution rules.
+        CautionId => "The id of a caution (its rule's id).", rules_of(&[crate::advice::cautions::RULE_SET_ID]);
+        /// The consideration rules.
+        ConsiderationId => "The id of a consideration (its rule's id).", rules_of(&[crate::advice::considerations::RULE_SET_ID]);
+        /// The reason-detail rules.
+        ReasonDetailId => "The id of a reason detail (its rule's id).", rules_of(&[crate::advice::details::RULE_SET_ID]);
+        /// Every predicate an explanation can name.
+        PredicateId => "The id of a predicate: a leaf read by one of the crate's rule sets, or a named composite of the pathway rules.",
+            predicate_ids();
+        /// The policy settings.
+        SettingName => "The name of a policy setting (a field of the policy document).",
+            crate::policy::Setting::ALL.iter().map(|s| s.name()).collect();
+    }
+
+    /// The threshold a fact was compared with: a policy setting, or one with an offset
+    /// (`refractory_insufficient_responses - 1`).
+    pub(crate) struct SettingExpression;
+
+    impl JsonSchema for SettingExpression {
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed("SettingExpression")
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let names: Vec<&str> = crate::policy::Setting::ALL
+                .iter()
+                .map(|s| s.name())
+                .collect();
+            let pattern = format!("^(?:{})(?: [-+] [0-9]+)?$", names.join("|"));
+            json_schema!({
+                "description": "The policy setting a threshold came from (a `SettingName`), possibly with a whole-number offset, as in `refractory_insufficient_responses - 1`.",
+                "type": "string",
+                "pattern": pattern,
+            })
+        }
+    }
+}
+
+/// Conditions between the fields of one object that JSON Schema can state (`if`/`then`),
+/// attached to the case types with `#[schemars(transform = ...)]`. Each mirrors a check of
+/// [`Case::validate`](crate::Case::validate); `tests/suite/schema.rs` holds both to the same
 /// documents. What needs arithmetic (a recorded Child–Pugh score against its components) stays
 /// with the library.
+///
+/// Written so that code generators keep the object's own type: each condition is an `allOf`
+/// member holding only `$comment`, `if` and `then` (a generator that does not render conditions
+/// then has nothing to intersect with), and every subschema names the type its keywords apply
+/// to (Ajv's strict mode asks for that).
 pub(crate) mod conditions {
     use schemars::Schema;
     use serde_json::{json, Value};
@@ -256,9 +390,14 @@ pub(crate) mod conditions {
         push(
             schema,
             json!([{
-                "description": "When ECOG is 1 or 2, `cancer_related` is required (BCLC 2022: only cancer-related impairment upstages).",
-                "if": { "properties": { "ecog": { "enum": [1, 2] } }, "required": ["ecog"] },
+                "$comment": "When ECOG is 1 or 2, `cancer_related` is required (BCLC 2022: only cancer-related impairment upstages).",
+                "if": {
+                    "type": "object",
+                    "properties": { "ecog": { "enum": [1, 2] } },
+                    "required": ["ecog"]
+                },
                 "then": {
+                    "type": "object",
                     "properties": { "cancer_related": { "type": "boolean" } },
                     "required": ["cancer_related"]
                 }
@@ -271,23 +410,22 @@ pub(crate) mod conditions {
         push(
             schema,
             json!([{
-                "description": "A recorded Child–Pugh score, or all five components to compute it. When both are given they must agree: the library checks that (the schema cannot).",
-                "anyOf": [
-                    {
-                        "properties": { "child_pugh_score": { "type": "integer" } },
-                        "required": ["child_pugh_score"]
+                "$comment": "A recorded Child–Pugh score, or all five components to compute it. When both are given they must agree: the library checks that (the schema cannot).",
+                "if": {
+                    "type": "object",
+                    "properties": { "child_pugh_score": { "type": "null" } }
+                },
+                "then": {
+                    "type": "object",
+                    "properties": {
+                        "bilirubin": { "type": "object" },
+                        "albumin": { "type": "object" },
+                        "inr": { "type": "number" },
+                        "ascites": { "type": "string" },
+                        "encephalopathy": { "type": "string" }
                     },
-                    {
-                        "properties": {
-                            "bilirubin": { "type": "object" },
-                            "albumin": { "type": "object" },
-                            "inr": { "type": "number" },
-                            "ascites": { "type": "string" },
-                            "encephalopathy": { "type": "string" }
-                        },
-                        "required": ["bilirubin", "albumin", "inr", "ascites", "encephalopathy"]
-                    }
-                ]
+                    "required": ["bilirubin", "albumin", "inr", "ascites", "encephalopathy"]
+                }
             }]),
         );
     }
@@ -299,9 +437,14 @@ pub(crate) mod conditions {
             schema,
             json!([
                 {
-                    "description": "Without nodules there is no diameter, no infiltrative growth and no nodule location (count an infiltrative lesion as a nodule).",
-                    "if": { "properties": { "nodules": { "const": 0 } }, "required": ["nodules"] },
+                    "$comment": "Without nodules there is no diameter, no infiltrative growth and no nodule location (count an infiltrative lesion as a nodule).",
+                    "if": {
+                        "type": "object",
+                        "properties": { "nodules": { "const": 0 } },
+                        "required": ["nodules"]
+                    },
                     "then": {
+                        "type": "object",
                         "properties": {
                             "largest_diameter_mm": { "type": "null" },
                             "infiltrative": { "const": false },
@@ -310,12 +453,17 @@ pub(crate) mod conditions {
                     }
                 },
                 {
-                    "description": "With at least one nodule and no infiltrative growth, the largest diameter is required.",
+                    "$comment": "With at least one nodule and no infiltrative growth, the largest diameter is required.",
                     "if": {
-                        "properties": { "nodules": { "minimum": 1 }, "infiltrative": { "const": false } },
+                        "type": "object",
+                        "properties": {
+                            "nodules": { "type": "integer", "minimum": 1 },
+                            "infiltrative": { "const": false }
+                        },
                         "required": ["nodules", "infiltrative"]
                     },
                     "then": {
+                        "type": "object",
                         "properties": { "largest_diameter_mm": { "type": "integer" } },
                         "required": ["largest_diameter_mm"]
                     }
@@ -329,10 +477,12 @@ pub(crate) mod conditions {
         push(
             schema,
             json!([{
-                "description": "The case must describe a recurrence: at least one nodule, macrovascular invasion or an extrahepatic site.",
+                "$comment": "The case must describe a recurrence: at least one nodule, macrovascular invasion or an extrahepatic site.",
                 "if": {
+                    "type": "object",
                     "properties": {
                         "intrahepatic": {
+                            "type": "object",
                             "properties": { "nodules": { "const": 0 } },
                             "required": ["nodules"]
                         },
@@ -341,39 +491,47 @@ pub(crate) mod conditions {
                     "required": ["intrahepatic", "macrovascular_invasion"]
                 },
                 "then": {
-                    "properties": { "extrahepatic_sites": { "minItems": 1 } },
+                    "type": "object",
+                    "properties": { "extrahepatic_sites": { "type": "array", "minItems": 1 } },
                     "required": ["extrahepatic_sites"]
                 }
             }]),
         );
     }
 
-    /// At least one procedure; TACE facts only after TACE or TAE.
+    /// At least one procedure (a bound on the field itself, so generators see it); TACE facts
+    /// only after TACE or TAE.
     pub(crate) fn history(schema: &mut Schema) {
+        if let Some(Value::Object(procedures)) = schema
+            .get_mut("properties")
+            .and_then(|p| p.get_mut("procedures"))
+        {
+            procedures.insert("type".into(), json!("array"));
+            procedures.insert("minItems".into(), json!(1));
+        }
         push(
             schema,
-            json!([
-                {
-                    "description": "At least one procedure (this library addresses recurrence after interventional therapy).",
-                    "properties": { "procedures": { "minItems": 1 } }
-                },
-                {
-                    "description": "The TACE counters and rising AFP after TACE need `tace` or `tae` in `procedures`.",
-                    "if": {
-                        "properties": {
-                            "procedures": { "not": { "contains": { "enum": ["tace", "tae"] } } }
-                        },
-                        "required": ["procedures"]
-                    },
-                    "then": {
-                        "properties": {
-                            "tace_insufficient_responses": { "const": 0 },
-                            "tace_intrahepatic_progressions": { "const": 0 },
-                            "afp_rising_after_tace": { "const": false }
+            json!([{
+                "$comment": "The TACE counters and rising AFP after TACE need `tace` or `tae` in `procedures`.",
+                "if": {
+                    "type": "object",
+                    "properties": {
+                        "procedures": {
+                            "type": "array",
+                            "not": { "contains": { "enum": ["tace", "tae"] } }
                         }
+                    },
+                    "required": ["procedures"]
+                },
+                "then": {
+                    "type": "object",
+                    "properties": {
+                        "tace_insufficient_responses": { "const": 0 },
+                        "tace_intrahepatic_progressions": { "const": 0 },
+                        "afp_rising_after_tace": { "const": false }
                     }
                 }
-            ]),
+            }]),
         );
     }
 }

@@ -150,6 +150,10 @@ pub struct Fact {
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::ids::SettingExpression>")
+    )]
     pub setting: Option<Cow<'static, str>>,
     /// The threshold it was compared against.
     #[cfg_attr(

@@ -81,7 +81,7 @@ fn committed_schemas_match_the_types() {
     assert!(
         stale.is_empty(),
         "the committed JSON Schemas are stale:\n  {}\nregenerate them with:\n  {REGENERATE_COMMAND}\n\
-         then review the diff and bump SCHEMA_VERSION (src/schema.rs) as the README section \"JSON contract\" says",
+         then review the diff and bump SCHEMA_VERSION (src/recommendation.rs) as the README section \"JSON contract\" says",
         list.join("\n  ")
     );
 }
@@ -228,6 +228,132 @@ fn policy_schema_states_each_threshold_range_and_default() {
                 Err(e) => panic!("library rejects {doc}: {e}"),
             }
         }
+    }
+}
+
+/// The enumerated values of a definition of a committed schema: an `enum`, or a `oneOf` of
+/// `const`s (a documented Rust enum).
+fn enumeration(schema: &Value, def: &str) -> Vec<String> {
+    let def_schema = &schema["$defs"][def];
+    let values: Vec<&Value> = match (
+        def_schema["enum"].as_array(),
+        def_schema["oneOf"].as_array(),
+    ) {
+        (Some(values), _) => values.iter().collect(),
+        (None, Some(variants)) => variants.iter().map(|v| &v["const"]).collect(),
+        _ => panic!("$defs/{def} is not an enumeration"),
+    };
+    values
+        .iter()
+        .map(|v| v.as_str().expect("a string").to_owned())
+        .collect()
+}
+
+/// Every id a client may switch on is a closed set in the committed recommendation schema, and
+/// each set is exactly the crate's own table (read here through the public accessors, not
+/// through the code that generates the schema).
+#[test]
+fn id_enumerations_are_the_crates_tables() {
+    use hcc_pathways::outcomes::{OmissionReason, TreatmentId};
+    use hcc_pathways::policy::Setting;
+    use hcc_pathways::verify::{predicate_ids, rule_ids, rule_set_ids};
+    let schema = committed(Document::Recommendation);
+    let rules = |sets: &[&str]| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for set in sets {
+            for id in rule_ids(set).unwrap_or_else(|| panic!("no rule set {set}")) {
+                if !out.iter().any(|o| o == id) {
+                    out.push(id.to_owned());
+                }
+            }
+        }
+        out
+    };
+    let owned = |v: Vec<&str>| -> Vec<String> { v.into_iter().map(str::to_owned).collect() };
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("RuleSetId", owned(rule_set_ids())),
+        ("RuleId", rules(&rule_set_ids())),
+        ("LineRuleId", rules(&["hcc-systemic-lines"])),
+        (
+            "OptionRuleId",
+            rules(&[
+                "hcc-repeat-intervention-procedure",
+                "hcc-systemic-order",
+                "hcc-supportive-care",
+                "hcc-tace-with-systemic",
+            ]),
+        ),
+        ("OmissionRuleId", rules(&["hcc-regimen-omissions"])),
+        ("CautionId", rules(&["hcc-cautions"])),
+        ("ConsiderationId", rules(&["hcc-considerations"])),
+        ("ReasonDetailId", rules(&["hcc-reason-details"])),
+        ("PredicateId", owned(predicate_ids())),
+        (
+            "SettingName",
+            owned(Setting::ALL.iter().map(|s| s.name()).collect()),
+        ),
+        (
+            "TreatmentId",
+            owned(TreatmentId::all().map(TreatmentId::wire_name).collect()),
+        ),
+        (
+            "OmissionReason",
+            owned(OmissionReason::ALL.iter().map(|r| r.wire_name()).collect()),
+        ),
+        (
+            "SourceKey",
+            owned(
+                hcc_pathways::sources::ALL
+                    .iter()
+                    .map(hcc_pathways::sources::Source::key)
+                    .collect(),
+            ),
+        ),
+    ];
+    for (def, table) in cases {
+        assert!(!table.is_empty(), "{def}: an empty table");
+        assert_eq!(enumeration(&schema, def), table, "$defs/{def}");
+    }
+    // Where the sets are used: the fields that carry these ids refer to them.
+    for (def, field, set) in [
+        ("Caution", "id", "CautionId"),
+        ("Consideration", "id", "ConsiderationId"),
+        ("ReasonDetail", "id", "ReasonDetailId"),
+        ("TherapyLine", "rule", "LineRuleId"),
+        ("TreatmentOption", "rule", "OptionRuleId"),
+        ("TreatmentOption", "id", "TreatmentId"),
+        ("OmittedRegimen", "rule", "OmissionRuleId"),
+        ("OmittedRegimen", "reason", "OmissionReason"),
+        ("PredicateReport", "predicate", "PredicateId"),
+        ("Unmet", "predicate", "PredicateId"),
+        ("RuleReport", "rule", "RuleId"),
+        ("RuleReport", "rule_set", "RuleSetId"),
+        ("RuleSetInfo", "id", "RuleSetId"),
+        ("ChangedSetting", "setting", "SettingName"),
+    ] {
+        assert_eq!(
+            schema["$defs"][def]["properties"][field]["$ref"],
+            json!(format!("#/$defs/{set}")),
+            "{def}.{field}"
+        );
+    }
+    assert_eq!(
+        schema["$defs"]["RuleReport"]["properties"]["reads"]["items"]["$ref"],
+        "#/$defs/PredicateId"
+    );
+    // A fact's threshold setting: a setting name, with an optional offset; nothing else.
+    let setting = jsonschema::draft202012::new(&schema["$defs"]["SettingExpression"]).unwrap();
+    for name in Setting::ALL.iter().map(|s| s.name()) {
+        assert!(setting.is_valid(&json!(name)), "{name}");
+        assert!(setting.is_valid(&json!(format!("{name} - 1"))), "{name}");
+    }
+    for wrong in [
+        "",
+        "up_to_seven",
+        "up_to_seven_limit -1",
+        "x up_to_seven_limit",
+    ] {
+        assert!(!setting.is_valid(&json!(wrong)), "{wrong:?}");
     }
 }
 
