@@ -1,9 +1,10 @@
 //! The JSON contract for services: JSON Schemas (draft 2020-12) for the case (input), the policy
-//! (input) and the recommendation (output), generated from the Rust types.
+//! (input), the recommendation (output) and the error (output, an RFC 9457 problem-details
+//! document), generated from the Rust types.
 //!
 //! The schemas are committed under `schemas/` and a test fails when they drift from the types;
 //! [`REGENERATE_COMMAND`] rewrites them. Services can also fetch them at run time with
-//! [`case_schema`], [`policy_schema`] and [`recommendation_schema`].
+//! [`case_schema`], [`policy_schema`], [`recommendation_schema`] and [`error_schema`].
 //!
 //! Each schema carries `$id` (`urn:hcc-pathways:schema:<name>:<version>`) and
 //! `x-schema-version` ([`SCHEMA_VERSION`]). What counts as a breaking change is set out in the
@@ -32,6 +33,7 @@ use schemars::transform::{RecursiveTransform, RestrictFormats, Transform};
 use schemars::{JsonSchema, Schema};
 use serde_json::Value;
 
+use crate::error::ProblemDetails;
 use crate::{Case, Policy, Recommendation};
 
 /// Version of the JSON contract (semantic versioning, shared by every schema and written in
@@ -51,6 +53,7 @@ pub const SCHEMA_DIR: &str = "schemas";
 
 /// One document of the JSON contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Document {
     /// The case, input of [`recommend`](crate::recommend) ([`Case`]).
     Case,
@@ -58,18 +61,28 @@ pub enum Document {
     Policy,
     /// The recommendation, the output ([`Recommendation`]).
     Recommendation,
+    /// An error, the other output: an RFC 9457 problem-details document ([`ProblemDetails`],
+    /// what [`Error`](crate::Error) serialises to).
+    Error,
 }
 
 impl Document {
-    /// Every document, in the order case, policy, recommendation.
-    pub const ALL: [Document; 3] = [Document::Case, Document::Policy, Document::Recommendation];
+    /// Every document, in the order case, policy, recommendation, error.
+    pub const ALL: [Document; 4] = [
+        Document::Case,
+        Document::Policy,
+        Document::Recommendation,
+        Document::Error,
+    ];
 
-    /// The short name used in `$id` and the file name: `case`, `policy`, `recommendation`.
+    /// The short name used in `$id` and the file name: `case`, `policy`, `recommendation`,
+    /// `error`.
     pub const fn name(self) -> &'static str {
         match self {
             Document::Case => "case",
             Document::Policy => "policy",
             Document::Recommendation => "recommendation",
+            Document::Error => "error",
         }
     }
 
@@ -79,6 +92,7 @@ impl Document {
             Document::Case => "case.schema.json",
             Document::Policy => "policy.schema.json",
             Document::Recommendation => "recommendation.schema.json",
+            Document::Error => "error.schema.json",
         }
     }
 
@@ -92,10 +106,10 @@ impl Document {
         format!("urn:hcc-pathways:schema:{}:{SCHEMA_VERSION}", self.name())
     }
 
-    /// Whether the document is an input (validated as deserialised) or the output (described as
+    /// Whether the document is an input (validated as deserialised) or an output (described as
     /// serialised: every field always written is required).
     pub const fn is_input(self) -> bool {
-        !matches!(self, Document::Recommendation)
+        matches!(self, Document::Case | Document::Policy)
     }
 
     /// The JSON Schema.
@@ -104,6 +118,7 @@ impl Document {
             Document::Case => generate::<Case>(self),
             Document::Policy => generate::<Policy>(self),
             Document::Recommendation => generate::<Recommendation>(self),
+            Document::Error => generate::<ProblemDetails>(self),
         }
     }
 
@@ -358,6 +373,18 @@ pub(crate) mod ids {
     }
 }
 
+/// The JSON Schema of an error (output): the problem-details document an
+/// [`Error`](crate::Error) serialises to.
+///
+/// ```
+/// let s = hcc_pathways::schema::error_schema();
+/// assert_eq!(s["properties"]["type"]["$ref"], "#/$defs/ProblemType");
+/// assert!(s["required"].as_array().unwrap().contains(&"detail".into()));
+/// ```
+pub fn error_schema() -> Value {
+    Document::Error.schema()
+}
+
 /// Conditions between the fields of one object that JSON Schema can state (`if`/`then`),
 /// attached to the case types with `#[schemars(transform = ...)]`. Each mirrors a check of
 /// [`Case::validate`](crate::Case::validate); `tests/suite/schema.rs` holds both to the same
@@ -499,6 +526,40 @@ pub(crate) mod conditions {
         );
     }
 
+    /// Invalid input names its field and reason; a rule-set defect names neither.
+    pub(crate) fn problem(schema: &mut Schema) {
+        push(
+            schema,
+            json!([
+                {
+                    "$comment": "An invalid-input problem names the field at fault and the reason.",
+                    "if": {
+                        "type": "object",
+                        "properties": { "type": { "const": "urn:hcc-pathways:problem:invalid-input" } },
+                        "required": ["type"]
+                    },
+                    "then": {
+                        "type": "object",
+                        "properties": { "field": { "type": "string" }, "reason": { "type": "string" } },
+                        "required": ["field", "reason"]
+                    }
+                },
+                {
+                    "$comment": "A rule-set defect is no field's fault.",
+                    "if": {
+                        "type": "object",
+                        "properties": { "type": { "const": "urn:hcc-pathways:problem:rule-set-defect" } },
+                        "required": ["type"]
+                    },
+                    "then": {
+                        "type": "object",
+                        "properties": { "field": false, "reason": false }
+                    }
+                }
+            ]),
+        );
+    }
+
     /// At least one procedure (a bound on the field itself, so generators see it); TACE facts
     /// only after TACE or TAE.
     pub(crate) fn history(schema: &mut Schema) {
@@ -538,6 +599,7 @@ pub(crate) mod conditions {
 
 /// Why a committed schema file does not match the types.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Staleness {
     /// The file does not exist or cannot be read.
     Missing(String),
