@@ -12,6 +12,7 @@ use crate::scores::Scores;
 /// Which candidate regimens of the current line may be offered, and why each other one is
 /// left out: decided once per case by the omission rules and read by everything after.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Eligibility {
     /// The regimens of the line's order (before omissions).
     pub candidates: RegimenSet,

@@ -50,6 +50,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// Macrovascular invasion by the tumour.
+    #[non_exhaustive]
     MacrovascularInvasion {
         /// No macrovascular invasion.
         None = "none",
@@ -64,6 +65,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// A site of spread outside the liver.
+    #[non_exhaustive]
     ExtrahepaticSite {
         /// Lung.
         Lung = "lung",
@@ -84,6 +86,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// An interventional or surgical procedure received before this recurrence.
+    #[non_exhaustive]
     Procedure {
         /// Transarterial chemoembolization.
         Tace = "tace",
@@ -104,6 +107,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// Autoimmune disease, as it bears on checkpoint inhibitors.
+    #[non_exhaustive]
     AutoimmuneDisease {
         /// None.
         None = "none",
@@ -116,6 +120,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// Oesophageal varices, as they bear on bevacizumab and other VEGF-pathway drugs.
+    #[non_exhaustive]
     Varices {
         /// Not screened by endoscopy in the last 6 months.
         NotScreened = "not_screened",
@@ -132,6 +137,7 @@ crate::macros::wire_enum! {
     /// A systemic regimen (received, or offered by the option rules).
     ///
     /// `other` can be recorded as received; the rules do not offer it.
+    #[non_exhaustive]
     Regimen {
         /// Atezolizumab + bevacizumab (IMbrave150).
         AtezolizumabBevacizumab = "atezolizumab_bevacizumab",
@@ -166,6 +172,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// A mechanism class of systemic drugs (spec §7).
+    #[non_exhaustive]
     MechanismClass {
         /// VEGF-pathway kinase inhibitor (sorafenib, lenvatinib, cabozantinib, regorafenib,
         /// rivoceranib).

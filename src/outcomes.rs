@@ -38,6 +38,7 @@ impl Pathway {
 
 wire_enum! {
     /// The rule of the pathway table (spec §4) that decided, R1–R7. Its wire name is its id.
+    #[non_exhaustive]
     PathwayRule {
         /// Comfort-focused care chosen.
         R1 = "R1",
@@ -85,6 +86,7 @@ impl PartialEq<&str> for PathwayRule {
 
 wire_enum! {
     /// The line of systemic therapy, and for the second line what it follows (spec §7).
+    #[non_exhaustive]
     LineOfTherapy {
         /// First line: no regimen received.
         First = "first_line",
@@ -127,6 +129,7 @@ impl LineOfTherapy {
 
 wire_enum! {
     /// The procedure of a repeat intervention (spec §6).
+    #[non_exhaustive]
     Modality {
         /// Thermal ablation (RFA or MWA).
         ThermalAblation = "thermal_ablation",
@@ -168,6 +171,7 @@ impl Modality {
 /// best supportive care, or TACE with systemic therapy. Its wire name is the procedure's or the
 /// regimen's, or `clinical_trial`, `best_supportive_care`, `tace_with_systemic`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TreatmentId {
     /// A procedure of a repeat intervention.
     Procedure(Modality),
@@ -394,6 +398,7 @@ impl schemars::JsonSchema for OptionSet {
 
 wire_enum! {
     /// How strong the evidence behind an option is, as the guideline states it.
+    #[non_exhaustive]
     Evidence {
         /// Strong recommendation (ASCO 2024, first line).
         Strong = "strong",
@@ -447,6 +452,7 @@ impl Evidence {
 wire_enum! {
     /// Why a candidate regimen of the current line is left out (spec §7). Each is the outcome
     /// of one omission rule of the same id.
+    #[non_exhaustive]
     OmissionReason {
         /// Already received: no regimen is offered again.
         AlreadyReceived = "already_received",

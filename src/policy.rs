@@ -54,6 +54,7 @@ macro_rules! policy {
         /// assert_eq!(Setting::from_name("up_to_seven_limit"), Some(Setting::UpToSevenLimit));
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum Setting {
             $(
                 #[doc = concat!("`", stringify!($field), "`.")]
@@ -85,6 +86,7 @@ macro_rules! policy {
 
         /// One threshold of a policy, for tables and documentation.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
         pub struct Threshold {
             /// The field name.
             pub name: &'static str,

@@ -41,6 +41,7 @@ pub type Sources = Cow<'static, [Source]>;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RuleSetInfo {
     /// The pathway rule set's id.
     #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::RuleSetId"))]
@@ -54,6 +55,7 @@ pub struct RuleSetInfo {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChangedSetting {
     /// The setting (a `Policy` field).
     #[cfg_attr(
@@ -73,6 +75,7 @@ pub struct ChangedSetting {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PolicyInfo {
     /// [`Policy::digest`] as 16 hexadecimal digits.
     pub digest: PolicyDigest,
@@ -135,6 +138,7 @@ impl schemars::JsonSchema for PolicyDigest {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReasonDetail {
     /// Stable id (the id of the detail rule), for example `r6_beyond_up_to_seven`.
     #[cfg_attr(
@@ -155,6 +159,7 @@ pub struct ReasonDetail {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TherapyLine {
     /// The line number: regimens received + 1.
     pub number: u8,
@@ -176,6 +181,7 @@ pub struct TherapyLine {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TreatmentOption {
     /// What it is.
     pub id: TreatmentId,
@@ -219,6 +225,7 @@ impl TreatmentOption {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OmittedRegimen {
     /// The regimen.
     pub regimen: Regimen,
@@ -241,6 +248,7 @@ pub struct OmittedRegimen {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Caution {
     /// Stable id (the id of the caution rule), for example `near_tace_refractory`.
     #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::CautionId"))]
@@ -259,6 +267,7 @@ pub struct Caution {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Consideration {
     /// Stable id (the id of the consideration rule), for example `liver_transplant_evaluation`.
     #[cfg_attr(
@@ -277,6 +286,7 @@ pub struct Consideration {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PredicateReport {
     /// Stable predicate id, for example `fit_for_systemic`.
     #[cfg_attr(
@@ -308,6 +318,7 @@ pub struct PredicateReport {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RuleReport {
     /// The rule set's id.
     #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::RuleSetId"))]
@@ -336,6 +347,7 @@ pub struct RuleReport {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ExplanationDocument {
     /// Every predicate read, with its value and facts: the pathway rules' first (then their
     /// named composites), then the others.
@@ -434,6 +446,7 @@ impl schemars::JsonSchema for Explanation {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Unmet {
     /// The pathway not chosen.
     pub pathway: Pathway,
@@ -465,6 +478,7 @@ pub struct Unmet {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Recommendation {
     /// The version of this document's shape ([`SCHEMA_VERSION`]).
     pub schema_version: Cow<'static, str>,

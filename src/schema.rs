@@ -611,6 +611,7 @@ pub enum Staleness {
 
 /// A committed schema file that does not match the types.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StaleSchema {
     /// The document.
     pub document: Document,

@@ -366,6 +366,7 @@ pub fn bclc_stage(case: &Case, child_pugh: u8, policy: &Policy) -> BclcStage {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Scores {
     /// Child–Pugh score used by the rules (recorded or computed), 5–15.
     #[cfg_attr(feature = "schemars", schemars(range(min = 5, max = 15)))]

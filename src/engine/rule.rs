@@ -119,6 +119,7 @@ impl<C, D> Rule<C, D> {
 
 /// The value of one named predicate (leaf or composite) for one context.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PredicateValue {
     /// Its id.
     pub id: &'static str,
@@ -140,6 +141,7 @@ pub struct PredicateValue {
 /// | `Unique` | exactly one rule matches ([`RuleSet::decide`]), else [`HitPolicyError`] | no gap and no overlap anywhere in the set's scope |
 /// | `Collect` | every matching rule applies ([`RuleSet::matching`]); two rules of one exclusive group matching is a [`HitPolicyError`] | no two rules of an exclusive group match together anywhere in the scope |
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HitPolicy {
     /// Exactly one rule matches: a choice (a pathway, a procedure, a line of therapy).
     Unique,
