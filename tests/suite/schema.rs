@@ -86,6 +86,19 @@ fn readme_example_is_current_and_valid() {
 }
 
 #[test]
+fn the_readme_names_every_schema_by_its_current_id() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for doc in Document::ALL {
+        assert!(
+            readme.contains(&format!("`{}`", doc.id())),
+            "the README's JSON contract table lacks `{}`",
+            doc.id()
+        );
+    }
+}
+
+#[test]
 fn schemas_are_valid_draft_2020_12_with_id_and_version() {
     for doc in Document::ALL {
         let schema = committed(doc);
