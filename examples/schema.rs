@@ -1,4 +1,4 @@
-//! Generates the JSON Schemas of the contract (case, policy, recommendation) from the types and
+//! Generates the JSON Schemas of the contract (case, policy, recommendation, error) from the types and
 //! checks or rewrites the committed files in `schemas/`, together with the README's "JSON
 //! contract" example (a bundled case and its recommendation).
 //!
@@ -85,12 +85,12 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("error: unknown schema `{name}` (case, policy or recommendation)");
+                eprintln!("error: unknown schema `{name}` (case, policy, recommendation or error)");
                 ExitCode::from(2)
             }
         },
         ["-h" | "--help"] => {
-            println!("usage: schema [--write | --print case|policy|recommendation]");
+            println!("usage: schema [--write | --print case|policy|recommendation|error]");
             println!(
                 "without arguments, checks that {SCHEMA_DIR}/ and the README example match the code"
             );

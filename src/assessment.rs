@@ -19,6 +19,7 @@ use crate::scores::{ChildPughRange, Scores};
 /// pending (`possible` but not `permitted`), and the fact it waits for is named in the
 /// recommendation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Eligibility {
     /// The regimens of the line's order (before omissions); with the order not known, those
     /// of every order possible.

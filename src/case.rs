@@ -50,6 +50,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// Macrovascular invasion by the tumour.
+    #[non_exhaustive]
     MacrovascularInvasion {
         /// No macrovascular invasion.
         Absent = "none",
@@ -64,6 +65,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// A site of spread outside the liver.
+    #[non_exhaustive]
     ExtrahepaticSite {
         /// Lung.
         Lung = "lung",
@@ -84,6 +86,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// An interventional or surgical procedure received before this recurrence.
+    #[non_exhaustive]
     Procedure {
         /// Transarterial chemoembolization.
         Tace = "tace",
@@ -104,6 +107,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// Autoimmune disease, as it bears on checkpoint inhibitors.
+    #[non_exhaustive]
     AutoimmuneDisease {
         /// None.
         Absent = "none",
@@ -116,6 +120,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// Oesophageal varices, as they bear on bevacizumab and other VEGF-pathway drugs.
+    #[non_exhaustive]
     Varices {
         /// Not screened by endoscopy in the last 6 months.
         NotScreened = "not_screened",
@@ -132,6 +137,7 @@ crate::macros::wire_enum! {
     /// A systemic regimen (received, or offered by the option rules).
     ///
     /// `other` can be recorded as received; the rules do not offer it.
+    #[non_exhaustive]
     Regimen {
         /// Atezolizumab + bevacizumab (IMbrave150).
         AtezolizumabBevacizumab = "atezolizumab_bevacizumab",
@@ -166,6 +172,7 @@ crate::macros::wire_enum! {
 
 crate::macros::wire_enum! {
     /// A mechanism class of systemic drugs (spec §7).
+    #[non_exhaustive]
     MechanismClass {
         /// VEGF-pathway kinase inhibitor (sorafenib, lenvatinib, cabozantinib, regorafenib,
         /// rivoceranib).
@@ -600,6 +607,36 @@ pub struct Case {
     /// Drug-safety facts.
     pub drug_safety: DrugSafety,
 }
+
+/// Every JSON path [`Case::unknown_facts`] may name, in document order.
+pub const FACT_PATHS: [&str; 26] = [
+    "performance_status.ecog",
+    "performance_status.cancer_related",
+    "liver_function.child_pugh_score",
+    "liver_function.bilirubin",
+    "liver_function.albumin",
+    "liver_function.inr",
+    "liver_function.ascites",
+    "liver_function.encephalopathy",
+    "goals_of_care",
+    "recurrence.intrahepatic.nodules",
+    "recurrence.intrahepatic.largest_diameter_mm",
+    "recurrence.intrahepatic.infiltrative",
+    "recurrence.intrahepatic.unsafe_ablation_location",
+    "recurrence.macrovascular_invasion",
+    "recurrence.extrahepatic_sites",
+    "recurrence.afp_ng_ml",
+    "history.tace_insufficient_responses",
+    "history.tace_intrahepatic_progressions",
+    "history.afp_rising_after_tace",
+    "history.months_since_last_procedure",
+    "history.systemic_regimens",
+    "history.systemic_regimens[].tolerated",
+    "drug_safety.liver_transplant_recipient",
+    "drug_safety.autoimmune_disease",
+    "drug_safety.varices",
+    "drug_safety.hbsag_positive",
+];
 
 impl Case {
     /// The JSON paths of the facts this case leaves unknown, in document order (a Child–Pugh

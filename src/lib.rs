@@ -121,9 +121,42 @@
 //! |---|---|---|---|
 //! | `json` | yes | `Case::from_json`, `Policy::from_json`, `Recommendation::to_json`, field paths in errors | serde, serde_json, serde_path_to_error |
 //! | `serde` | yes (via `json`) | `Serialize`/`Deserialize` for every public data type | serde |
-//! | `schemars` | no | `JsonSchema` for the case, policy and recommendation | schemars |
+//! | `schemars` | no | `JsonSchema` for the case, policy, recommendation and error (problem document) | schemars |
 //!
 //! Without default features the library is the typed model, scores, engine and rules.
+//!
+//! ## Compatibility
+//!
+//! Values that may grow in a minor release are `#[non_exhaustive]` (the README's "Compatibility
+//! policy" lists them): a `match` on a procedure, an option or a reason needs a `_` arm, and the
+//! output structs gain fields, so they are read, never built:
+//!
+//! ```compile_fail
+//! # use hcc_pathways::case::Procedure;
+//! fn name(p: Procedure) -> &'static str {
+//!     match p {
+//!         Procedure::Tace | Procedure::Tae | Procedure::Tare => "embolization",
+//!         Procedure::Rfa | Procedure::Mwa | Procedure::Pei => "ablation",
+//!         Procedure::Resection => "surgery",
+//!     } // error: `_` not covered
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! let info = hcc_pathways::recommendation::RuleSetInfo { id: "x".into(), version: "1".into() };
+//! ```
+//!
+//! The inputs stay open to struct literals, which is how Rust callers build them (a new field
+//! there is a major release):
+//!
+//! ```
+//! use hcc_pathways::case::PerformanceStatus;
+//! use hcc_pathways::{quantity::Ecog, Policy};
+//! let ps = PerformanceStatus { ecog: Ecog::new(1)?, cancer_related: Some(false) };
+//! let policy = Policy { up_to_seven_limit: 110, ..Policy::default() };
+//! assert!(ps.ecog.get() == 1 && policy.validate().is_ok());
+//! # Ok::<(), hcc_pathways::Error>(())
+//! ```
 //!
 //! ## The decision table and the design
 //!
@@ -159,8 +192,8 @@
 //! - [`verify`]: one check of every rule set the crate ships.
 //! - [`table`]: decision tables rendered from rule sets.
 //! - [`sources`]: every publication cited, by stable key.
-//! - `schema` (feature `schemars`): the JSON Schemas of the case, the policy and the
-//!   recommendation, the contract for services.
+//! - `schema` (feature `schemars`): the JSON Schemas of the case, the policy, the
+//!   recommendation and the error, the contract for services.
 //! - [`grid`]: boundary cases to use as witnesses, exhaustively or as a seeded sample.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

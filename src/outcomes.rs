@@ -14,6 +14,7 @@ pub use crate::pathway_names::{Pathway, PathwayRule, PathwayRules};
 
 wire_enum! {
     /// The line of systemic therapy, and for the second line what it follows (spec §7).
+    #[non_exhaustive]
     LineOfTherapy {
         /// First line: no regimen received.
         First = "first_line",
@@ -56,6 +57,7 @@ impl LineOfTherapy {
 
 wire_enum! {
     /// The procedure of a repeat intervention (spec §6).
+    #[non_exhaustive]
     Modality {
         /// Thermal ablation (RFA or MWA).
         ThermalAblation = "thermal_ablation",
@@ -97,6 +99,7 @@ impl Modality {
 /// best supportive care, or TACE with systemic therapy. Its wire name is the procedure's or the
 /// regimen's, or `clinical_trial`, `best_supportive_care`, `tace_with_systemic`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TreatmentId {
     /// A procedure of a repeat intervention.
     Procedure(Modality),
@@ -323,6 +326,7 @@ impl schemars::JsonSchema for OptionSet {
 
 wire_enum! {
     /// How strong the evidence behind an option is, as the guideline states it.
+    #[non_exhaustive]
     Evidence {
         /// Strong recommendation (ASCO 2024, first line).
         Strong = "strong",
@@ -376,6 +380,7 @@ impl Evidence {
 wire_enum! {
     /// Why a candidate regimen of the current line is left out (spec §7). Each is the outcome
     /// of one omission rule of the same id.
+    #[non_exhaustive]
     OmissionReason {
         /// Already received: no regimen is offered again.
         AlreadyReceived = "already_received",

@@ -32,6 +32,7 @@ impl Pathway {
 
 wire_enum! {
     /// The rule of the pathway table (spec §4) that decided, R1–R7. Its wire name is its id.
+    #[non_exhaustive]
     PathwayRule {
         /// Comfort-focused care chosen.
         R1 = "R1",

@@ -6,6 +6,7 @@
 //! and comparable; [`Policy::default`] is the spec's.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use crate::error::{Error, Reason};
 use crate::sources::{self, Source};
@@ -53,6 +54,7 @@ macro_rules! policy {
         /// assert_eq!(Setting::from_name("up_to_seven_limit"), Some(Setting::UpToSevenLimit));
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum Setting {
             $(
                 #[doc = concat!("`", stringify!($field), "`.")]
@@ -84,6 +86,7 @@ macro_rules! policy {
 
         /// One threshold of a policy, for tables and documentation.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
         pub struct Threshold {
             /// The field name.
             pub name: &'static str,
@@ -125,19 +128,22 @@ macro_rules! policy {
                 }),*]
             }
 
-            fn check_ranges(&self) -> Result<(), Error> {
+            fn check_ranges(&self, report: &mut dyn FnMut(Error) -> ControlFlow<()>) -> ControlFlow<()> {
                 $(
                     if !($min..=$max).contains(&self.$field) {
-                        return Err(Error::invalid(
+                        let e = Error::invalid(
                             stringify!($field),
                             Reason::OutOfRange {
                                 expected: Cow::Borrowed(concat!(stringify!($min), " to ", stringify!($max))),
                                 found: Cow::Owned(self.$field.to_string()),
                             },
-                        ));
+                        );
+                        if report(e).is_break() {
+                            return ControlFlow::Break(());
+                        }
                     }
                 )*
-                Ok(())
+                ControlFlow::Continue(())
             }
         }
     };
@@ -275,23 +281,60 @@ impl Policy {
     /// `pei_max_diameter_mm` exceeds `ablation_max_diameter_mm`, or `ablation_max_diameter_mm`
     /// exceeds `combination_max_diameter_mm`.
     pub fn validate(&self) -> Result<(), Error> {
-        self.check_ranges()?;
+        let mut first = None;
+        self.check(&mut |e| {
+            first = Some(e);
+            ControlFlow::Break(())
+        });
+        first.map_or(Ok(()), Err)
+    }
+
+    /// Every error [`Policy::validate`] would report one at a time, in the same order (the first
+    /// is the one it returns). Empty for a valid policy.
+    ///
+    /// ```
+    /// use hcc_pathways::Policy;
+    /// let p = Policy {
+    ///     terminal_min_ecog: 9,
+    ///     pei_max_diameter_mm: 25,
+    ///     ablation_max_diameter_mm: 20,
+    ///     ..Policy::default()
+    /// };
+    /// let fields: Vec<_> = p.validate_all().iter().filter_map(|e| e.field().map(str::to_owned)).collect();
+    /// assert_eq!(fields, ["terminal_min_ecog", "pei_max_diameter_mm"]);
+    /// assert!(Policy::default().validate_all().is_empty());
+    /// ```
+    pub fn validate_all(&self) -> Vec<Error> {
+        let mut errors = Vec::new();
+        self.check(&mut |e| {
+            errors.push(e);
+            ControlFlow::Continue(())
+        });
+        errors
+    }
+
+    fn check(&self, report: &mut dyn FnMut(Error) -> ControlFlow<()>) {
+        if self.check_ranges(report).is_break() {
+            return;
+        }
         if self.pei_max_diameter_mm > self.ablation_max_diameter_mm {
-            return Err(Error::invalid(
+            let e = Error::invalid(
                 "pei_max_diameter_mm",
                 Reason::Inconsistent {
                     detail: Cow::Borrowed("must not exceed ablation_max_diameter_mm"),
                 },
-            ));
+            );
+            if report(e).is_break() {
+                return;
+            }
         }
         if self.ablation_max_diameter_mm > self.combination_max_diameter_mm {
-            return Err(Error::invalid(
+            let _ = report(Error::invalid(
                 "ablation_max_diameter_mm",
                 Reason::Inconsistent {
                     detail: Cow::Borrowed("must not exceed combination_max_diameter_mm"),
                 },
             ));
         }
-        Ok(())
     }
 }

@@ -326,6 +326,7 @@ float_quantity!(
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BilirubinUnit {
     /// mg/dL
     MgDl,
@@ -338,6 +339,7 @@ pub enum BilirubinUnit {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlbuminUnit {
     /// g/dL
     GDl,
@@ -557,11 +559,13 @@ mod lab_schema {
             "required": ["value", "unit"],
             "additionalProperties": false,
             "if": {
+                "type": "object",
                 "properties": { "unit": { "const": narrow_unit } },
                 "required": ["unit"],
             },
             "then": {
-                "properties": { "value": { "maximum": narrow_max } },
+                "type": "object",
+                "properties": { "value": { "type": "number", "maximum": narrow_max } },
             },
         })
     }

@@ -41,8 +41,10 @@ pub type Sources = Cow<'static, [Source]>;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RuleSetInfo {
     /// The pathway rule set's id.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::RuleSetId"))]
     pub id: Cow<'static, str>,
     /// The clinical-content version (shared by every rule set of the crate).
     pub version: Cow<'static, str>,
@@ -53,8 +55,13 @@ pub struct RuleSetInfo {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChangedSetting {
     /// The setting (a `Policy` field).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::SettingName")
+    )]
     pub setting: Cow<'static, str>,
     /// Its value in the policy in force (0 or 1 for a yes/no setting).
     pub value: u32,
@@ -68,6 +75,7 @@ pub struct ChangedSetting {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PolicyInfo {
     /// [`Policy::digest`] as 16 hexadecimal digits.
     pub digest: PolicyDigest,
@@ -130,8 +138,13 @@ impl schemars::JsonSchema for PolicyDigest {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReasonDetail {
     /// Stable id (the id of the detail rule), for example `r6_beyond_up_to_seven`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::ReasonDetailId")
+    )]
     pub id: Cow<'static, str>,
     /// Before or after the rule's reason.
     pub placement: Placement,
@@ -146,12 +159,17 @@ pub struct ReasonDetail {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TherapyLine {
     /// The line number: regimens received + 1.
     pub number: u8,
     /// Which line, and for the second line what it follows.
     pub line: LineOfTherapy,
     /// The id of the line rule (`L1`, `L2-ICI`, `L2-STRIDE`, `L2-TKI`, `L2-OTHER`, `L3`).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::LineRuleId")
+    )]
     pub rule: Cow<'static, str>,
     /// The line rule's reason (how the options of this line are built).
     pub reason: Cow<'static, str>,
@@ -163,12 +181,17 @@ pub struct TherapyLine {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TreatmentOption {
     /// What it is.
     pub id: TreatmentId,
     /// What it is and why it is offered here (trial, line, thresholds met).
     pub detail: Cow<'static, str>,
     /// The id of the option rule that offered it (`M1`, `O-L2-TKI`, `P1`, `tace_with_systemic`).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::OptionRuleId")
+    )]
     pub rule: Cow<'static, str>,
     /// How strong the evidence is.
     pub evidence: Evidence,
@@ -202,8 +225,13 @@ impl TreatmentOption {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Omission {
     /// The id of the omission rule.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::OmissionRuleId")
+    )]
     pub rule: Cow<'static, str>,
     /// Why they are left out (the omission rule's outcome).
     pub reason: OmissionReason,
@@ -220,8 +248,10 @@ pub struct Omission {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Caution {
     /// Stable id (the id of the caution rule), for example `near_tace_refractory`.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::CautionId"))]
     pub id: Cow<'static, str>,
     /// The caution in words.
     pub text: Cow<'static, str>,
@@ -237,8 +267,13 @@ pub struct Caution {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Consideration {
     /// Stable id (the id of the consideration rule), for example `liver_transplant_evaluation`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::ConsiderationId")
+    )]
     pub id: Cow<'static, str>,
     /// The consideration in words.
     pub text: Cow<'static, str>,
@@ -251,8 +286,13 @@ pub struct Consideration {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PredicateReport {
     /// Stable predicate id, for example `fit_for_systemic`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::PredicateId")
+    )]
     pub predicate: Cow<'static, str>,
     /// What it tests, with the policy's thresholds.
     pub description: Cow<'static, str>,
@@ -278,16 +318,23 @@ pub struct PredicateReport {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RuleReport {
     /// The rule set's id.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::RuleSetId"))]
     pub rule_set: Cow<'static, str>,
     /// The rule's id.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::RuleId"))]
     pub rule: Cow<'static, str>,
     /// The ids of the predicates its condition reads (their values and facts are in
     /// `explanation.predicates`).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Vec<crate::schema::ids::PredicateId>")
     )]
     pub reads: Vec<Cow<'static, str>>,
 }
@@ -300,6 +347,7 @@ pub struct RuleReport {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ExplanationDocument {
     /// Every predicate read, with its value and facts: the pathway rules' first (then their
     /// named composites), then the others.
@@ -456,12 +504,18 @@ pub struct Pending {
     /// What it is.
     pub kind: PendingKind,
     /// Its id: the option's, or the caution's, consideration's or detail's rule id.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::PendingId"))]
     pub id: Cow<'static, str>,
     /// The rule that would apply it.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::RuleId"))]
     pub rule: Cow<'static, str>,
     /// What it would say.
     pub text: Cow<'static, str>,
     /// The JSON paths of the facts to assess.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Vec<crate::schema::ids::FactPath>")
+    )]
     pub facts: Vec<Cow<'static, str>>,
     /// Its sources.
     pub sources: Sources,
@@ -503,6 +557,7 @@ pub struct FactValue {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FactNeeded {
     /// The fact's JSON path.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::FactPath"))]
     pub fact: Cow<'static, str>,
     /// Its values (for a number, each range between the thresholds in force), in order.
     pub values: Vec<FactValue>,
@@ -535,6 +590,10 @@ pub struct Undecided {
     /// The policy in force.
     pub policy: PolicyInfo,
     /// Always `undecided`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::UndecidedStatus")
+    )]
     pub status: Status,
     /// Every candidate rule.
     pub rules: PathwayRules,
@@ -543,6 +602,10 @@ pub struct Undecided {
     /// The facts that decide, by JSON path, with what each value leads to.
     pub facts_needed: Vec<FactNeeded>,
     /// The JSON paths of every fact the case leaves unknown.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Vec<crate::schema::ids::FactPath>")
+    )]
     pub unknown_facts: Vec<Cow<'static, str>>,
     /// Scores derived from the case (those the known facts allow).
     pub scores: Scores,
@@ -599,12 +662,17 @@ impl Undecided {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Unmet {
     /// The pathway not chosen.
     pub pathway: Pathway,
     /// Its rule.
     pub rule: PathwayRule,
     /// The predicate (a leaf or a named composite).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::PredicateId")
+    )]
     pub predicate: Cow<'static, str>,
     /// The value the rule needed (the case has the opposite).
     pub required: bool,
@@ -626,6 +694,7 @@ pub struct Unmet {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Recommendation {
     /// The version of this document's shape ([`SCHEMA_VERSION`]).
     pub schema_version: Cow<'static, str>,
@@ -636,6 +705,10 @@ pub struct Recommendation {
     /// The policy in force.
     pub policy: PolicyInfo,
     /// Always `decided` ([`Undecided`] carries `undecided`).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::schema::ids::DecidedStatus")
+    )]
     pub status: Status,
     /// The pathway.
     pub pathway: Pathway,
@@ -697,6 +770,10 @@ pub struct Recommendation {
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Vec<crate::schema::ids::FactPath>")
     )]
     pub unknown_facts: Vec<Cow<'static, str>>,
     /// Every predicate the deciding rules read, with its value and facts, the rules applied,

@@ -1,9 +1,10 @@
 //! The JSON contract for services: JSON Schemas (draft 2020-12) for the case (input), the policy
-//! (input) and the recommendation (output), generated from the Rust types.
+//! (input), the recommendation (output) and the error (output, an RFC 9457 problem-details
+//! document), generated from the Rust types.
 //!
 //! The schemas are committed under `schemas/` and a test fails when they drift from the types;
 //! [`REGENERATE_COMMAND`] rewrites them. Services can also fetch them at run time with
-//! [`case_schema`], [`policy_schema`] and [`recommendation_schema`].
+//! [`case_schema`], [`policy_schema`], [`recommendation_schema`] and [`error_schema`].
 //!
 //! Each schema carries `$id` (`urn:hcc-pathways:schema:<name>:<version>`) and
 //! `x-schema-version` ([`SCHEMA_VERSION`]). What counts as a breaking change is set out in the
@@ -32,14 +33,17 @@ use schemars::transform::{RecursiveTransform, RestrictFormats, Transform};
 use schemars::{JsonSchema, Schema};
 use serde_json::Value;
 
+use crate::error::ProblemDetails;
 use crate::{Case, Policy, Recommendation};
 
-/// Version of the JSON contract (semantic versioning, shared by the three schemas).
+/// Version of the JSON contract (semantic versioning, shared by every schema and written in
+/// every recommendation's `schema_version`): the same constant as
+/// [`recommendation::SCHEMA_VERSION`](crate::recommendation::SCHEMA_VERSION).
 ///
 /// Major: a document valid before may be rejected, or an output field may be missing or mean
 /// something else. Minor: something new is accepted or emitted. Patch: descriptions only. See the
-/// README's "JSON contract" section.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+/// README's "Compatibility policy" section.
+pub use crate::recommendation::SCHEMA_VERSION;
 
 /// The command that regenerates the committed schema files from the types.
 pub const REGENERATE_COMMAND: &str = "cargo run --example schema --features schemars -- --write";
@@ -49,6 +53,7 @@ pub const SCHEMA_DIR: &str = "schemas";
 
 /// One document of the JSON contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Document {
     /// The case, input of [`recommend`](crate::recommend) ([`Case`]).
     Case,
@@ -56,18 +61,35 @@ pub enum Document {
     Policy,
     /// The recommendation, the output ([`Recommendation`]).
     Recommendation,
+    /// An error, the other output: an RFC 9457 problem-details document ([`ProblemDetails`],
+    /// what [`Error`](crate::Error) serialises to).
+    Error,
+    /// The outcome of [`decide`](crate::decide), what the HTTP service and the Python bindings
+    /// answer: a recommendation (`"status": "decided"`) or, when facts the case leaves unknown
+    /// decide between pathways, the candidates and the facts needed (`"status":
+    /// "undecided"`).
+    Decision,
 }
 
 impl Document {
-    /// Every document, in the order case, policy, recommendation.
-    pub const ALL: [Document; 3] = [Document::Case, Document::Policy, Document::Recommendation];
+    /// Every document, in the order case, policy, recommendation, error, decision.
+    pub const ALL: [Document; 5] = [
+        Document::Case,
+        Document::Policy,
+        Document::Recommendation,
+        Document::Error,
+        Document::Decision,
+    ];
 
-    /// The short name used in `$id` and the file name: `case`, `policy`, `recommendation`.
+    /// The short name used in `$id` and the file name: `case`, `policy`, `recommendation`,
+    /// `error`.
     pub const fn name(self) -> &'static str {
         match self {
             Document::Case => "case",
             Document::Policy => "policy",
             Document::Recommendation => "recommendation",
+            Document::Error => "error",
+            Document::Decision => "decision",
         }
     }
 
@@ -77,6 +99,8 @@ impl Document {
             Document::Case => "case.schema.json",
             Document::Policy => "policy.schema.json",
             Document::Recommendation => "recommendation.schema.json",
+            Document::Error => "error.schema.json",
+            Document::Decision => "decision.schema.json",
         }
     }
 
@@ -90,10 +114,10 @@ impl Document {
         format!("urn:hcc-pathways:schema:{}:{SCHEMA_VERSION}", self.name())
     }
 
-    /// Whether the document is an input (validated as deserialised) or the output (described as
+    /// Whether the document is an input (validated as deserialised) or an output (described as
     /// serialised: every field always written is required).
     pub const fn is_input(self) -> bool {
-        !matches!(self, Document::Recommendation)
+        matches!(self, Document::Case | Document::Policy)
     }
 
     /// The JSON Schema.
@@ -102,6 +126,8 @@ impl Document {
             Document::Case => generate::<Case>(self),
             Document::Policy => generate::<Policy>(self),
             Document::Recommendation => generate::<Recommendation>(self),
+            Document::Error => generate::<ProblemDetails>(self),
+            Document::Decision => generate::<crate::Decision>(self),
         }
     }
 
@@ -167,6 +193,16 @@ fn generate<T: JsonSchema>(doc: Document) -> Value {
         .with_transform(RestrictFormats::default());
     let mut schema = settings.into_generator().into_root_schema_for::<T>();
     let root = schema.ensure_object();
+    // Every definition is titled with its name, so generators name the type it becomes after
+    // the Rust type (quicktype, json-schema-to-typescript) rather than after where it is used.
+    if let Some(Value::Object(defs)) = root.get_mut("$defs") {
+        for (name, def) in defs.iter_mut() {
+            if let Value::Object(def) = def {
+                def.entry("title")
+                    .or_insert_with(|| Value::String(name.clone()));
+            }
+        }
+    }
     root.insert("$id".into(), Value::String(doc.id()));
     root.insert("x-schema-version".into(), Value::from(SCHEMA_VERSION));
     schema.to_value()
@@ -229,11 +265,164 @@ fn clean_doc(doc: &str) -> String {
         .join("\n\n")
 }
 
-/// Conditions between the fields of one object that JSON Schema can state (`if`/`then`,
-/// `anyOf`), attached to the case types with `#[schemars(transform = ...)]`. Each mirrors a check
-/// of [`Case::validate`](crate::Case::validate); `tests/suite/schema.rs` holds both to the same
+/// The closed sets of ids a client may switch on, as named string enumerations of the
+/// recommendation schema, listed from the crate's own tables when the schema is generated.
+///
+/// In Rust these ids are `&'static str` (the rule sets are data, built once at run time); each
+/// set is the list a public function returns, and `tests/suite/schema.rs` checks the committed
+/// schema against it:
+///
+/// | schema definition | where it appears | the set in Rust |
+/// |---|---|---|
+/// | `RuleSetId` | `rule_set.id`, `explanation.rules[].rule_set` | [`verify::rule_set_ids`](crate::verify::rule_set_ids) |
+/// | `RuleId` | `explanation.rules[].rule` | [`verify::rule_ids`](crate::verify::rule_ids) of every set |
+/// | `LineRuleId` | `line_of_therapy.rule` | `rule_ids("hcc-systemic-lines")` |
+/// | `OptionRuleId` | `options[].rule` | `rule_ids` of `hcc-repeat-intervention-procedure`, `hcc-systemic-order`, `hcc-supportive-care`, `hcc-tace-with-systemic` |
+/// | `OmissionRuleId` | `omitted[].rule` | `rule_ids("hcc-regimen-omissions")` |
+/// | `CautionId` | `cautions[].id` | `rule_ids("hcc-cautions")` |
+/// | `ConsiderationId` | `considerations[].id` | `rule_ids("hcc-considerations")` |
+/// | `ReasonDetailId` | `reason_details[].id` | `rule_ids("hcc-reason-details")` |
+/// | `PredicateId` | `explanation.predicates[].predicate`, `explanation.rules[].reads[]`, `explanation.why_not[].predicate` | [`verify::predicate_ids`](crate::verify::predicate_ids) |
+/// | `SettingName` | `policy.changed[].setting` | [`Setting::ALL`](crate::policy::Setting::ALL) names |
+/// | `SettingExpression` (a pattern) | `explanation.predicates[].facts[].setting` | a setting name, or one with an offset: `refractory_insufficient_responses - 1` |
+///
+/// Option ids, pathways, pathway rules, lines, evidence labels, omission reasons and source keys
+/// are Rust enums already ([`TreatmentId`](crate::outcomes::TreatmentId),
+/// [`OmissionReason`](crate::outcomes::OmissionReason), …). A fact's `name` stays a free
+/// string: it names what a predicate read (a case field or a derived quantity), not a table entry.
+pub(crate) mod ids {
+    use std::borrow::Cow;
+
+    use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+
+    use crate::verify::{predicate_ids, rule_ids, rule_set_ids};
+
+    /// The rule ids of the named sets, each once, in order.
+    fn rules_of(sets: &[&str]) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for set in sets {
+            for id in rule_ids(set).unwrap_or_default() {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        out
+    }
+
+    macro_rules! id_set {
+        ($($(#[doc = $doc:literal])* $name:ident => $description:literal, $list:expr;)*) => {$(
+            $(#[doc = $doc])*
+            pub(crate) struct $name;
+
+            impl JsonSchema for $name {
+                fn schema_name() -> Cow<'static, str> {
+                    Cow::Borrowed(stringify!($name))
+                }
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    let ids: Vec<&'static str> = $list;
+                    json_schema!({ "description": $description, "type": "string", "enum": ids })
+                }
+            }
+        )*};
+    }
+
+    id_set! {
+        /// Every rule set the crate ships.
+        RuleSetId => "The id of one of the crate's rule sets.", rule_set_ids();
+        /// Every rule of every rule set.
+        RuleId => "The id of a rule of one of the crate's rule sets (unique within its set).",
+            rules_of(&rule_set_ids());
+        /// The line-of-therapy rules.
+        LineRuleId => "The id of a line-of-therapy rule.", rules_of(&[crate::systemic::lines::RULE_SET_ID]);
+        /// The rules that offer options.
+        OptionRuleId => "The id of the rule that offered an option: a procedure rule, an order rule, the supportive-care rule or the TACE-with-systemic rule.",
+            rules_of(&[
+                crate::procedures::RULE_SET_ID,
+                crate::systemic::order::RULE_SET_ID,
+                crate::supportive::RULE_SET_ID,
+                crate::systemic::with_tace::RULE_SET_ID,
+            ]);
+        /// The omission rules.
+        OmissionRuleId => "The id of an omission rule.", rules_of(&[crate::systemic::eligibility::RULE_SET_ID]);
+        /// The caution rules.
+        CautionId => "The id of a caution (its rule's id).", rules_of(&[crate::advice::cautions::RULE_SET_ID]);
+        /// The consideration rules.
+        ConsiderationId => "The id of a consideration (its rule's id).", rules_of(&[crate::advice::considerations::RULE_SET_ID]);
+        /// The reason-detail rules.
+        ReasonDetailId => "The id of a reason detail (its rule's id).", rules_of(&[crate::advice::details::RULE_SET_ID]);
+        /// Every predicate an explanation can name.
+        PredicateId => "The id of a predicate: a leaf read by one of the crate's rule sets, or a named composite of the pathway rules.",
+            predicate_ids();
+        /// The policy settings.
+        SettingName => "The name of a policy setting (a field of the policy document).",
+            crate::policy::Setting::ALL.iter().map(|s| s.name()).collect();
+        /// A decided outcome's status.
+        DecidedStatus => "Always `decided`: one pathway whatever the unknown facts are.", vec!["decided"];
+        /// An undecided outcome's status.
+        UndecidedStatus => "Always `undecided`: facts not known decide between pathways.", vec!["undecided"];
+        /// The facts a case may leave unknown.
+        FactPath => "The JSON path of a fact of the case that may be unknown (spec §8).",
+            crate::case::FACT_PATHS.to_vec();
+        /// What may be pending: an option, or a caution, consideration or reason detail.
+        PendingId => "The id of a pending item: an option's id, or the id of a caution, consideration or reason detail.",
+            {
+                let mut ids: Vec<&'static str> =
+                    crate::outcomes::TreatmentId::all().map(|t| t.wire_name()).collect();
+                ids.extend(rules_of(&[
+                    crate::advice::cautions::RULE_SET_ID,
+                    crate::advice::considerations::RULE_SET_ID,
+                    crate::advice::details::RULE_SET_ID,
+                ]));
+                ids
+            };
+    }
+
+    /// The threshold a fact was compared with: a policy setting, or one with an offset
+    /// (`refractory_insufficient_responses - 1`).
+    pub(crate) struct SettingExpression;
+
+    impl JsonSchema for SettingExpression {
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed("SettingExpression")
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let names: Vec<&str> = crate::policy::Setting::ALL
+                .iter()
+                .map(|s| s.name())
+                .collect();
+            let pattern = format!("^(?:{})(?: [-+] [0-9]+)?$", names.join("|"));
+            json_schema!({
+                "description": "The policy setting a threshold came from (a `SettingName`), possibly with a whole-number offset, as in `refractory_insufficient_responses - 1`.",
+                "type": "string",
+                "pattern": pattern,
+            })
+        }
+    }
+}
+
+/// The JSON Schema of an error (output): the problem-details document an
+/// [`Error`](crate::Error) serialises to.
+///
+/// ```
+/// let s = hcc_pathways::schema::error_schema();
+/// assert_eq!(s["properties"]["type"]["$ref"], "#/$defs/ProblemType");
+/// assert!(s["required"].as_array().unwrap().contains(&"detail".into()));
+/// ```
+pub fn error_schema() -> Value {
+    Document::Error.schema()
+}
+
+/// Conditions between the fields of one object that JSON Schema can state (`if`/`then`),
+/// attached to the case types with `#[schemars(transform = ...)]`. Each mirrors a check of
+/// [`Case::validate`](crate::Case::validate); `tests/suite/schema.rs` holds both to the same
 /// documents. What needs arithmetic (a recorded Child–Pugh score against its components) stays
 /// with the library.
+///
+/// Written so that code generators keep the object's own type: each condition is an `allOf`
+/// member holding only `$comment`, `if` and `then` (a generator that does not render conditions
+/// then has nothing to intersect with), and every subschema names the type its keywords apply
+/// to (Ajv's strict mode asks for that).
 pub(crate) mod conditions {
     use schemars::Schema;
     use serde_json::{json, Value};
@@ -289,29 +478,40 @@ pub(crate) mod conditions {
         push(
             schema,
             json!([{
-                "description": "When ECOG is 1 or 2, `cancer_related` is required (BCLC 2022: only cancer-related impairment upstages); `null` says it is not known.",
-                "if": { "properties": { "ecog": { "enum": [1, 2] } }, "required": ["ecog"] },
-                "then": { "required": ["cancer_related"] }
+                "$comment": "When ECOG is 1 or 2, `cancer_related` is required (BCLC 2022: only cancer-related impairment upstages); `null` says it is not known.",
+                "if": {
+                    "type": "object",
+                    "properties": { "ecog": { "enum": [1, 2] } },
+                    "required": ["ecog"]
+                },
+                "then": {
+                    "type": "object",
+                    "required": ["cancer_related"]
+                }
             }]),
         );
     }
 
-    /// A Child–Pugh score, or all five of its components.
+    /// A Child–Pugh score, or all five of its components (any of them `null`: not known).
     pub(crate) fn liver_function(schema: &mut Schema) {
         push(
             schema,
             json!([{
-                "description": "A recorded Child–Pugh score, or all five components to compute it; any of them may be `null` (not known: Child–Pugh is then the range the known components allow). When both are given they must agree: the library checks that (the schema cannot).",
-                "anyOf": [
-                    { "required": ["child_pugh_score"] },
-                    { "required": ["bilirubin", "albumin", "inr", "ascites", "encephalopathy"] }
-                ]
+                "$comment": "A recorded Child–Pugh score, or all five components to compute it; any of them may be `null` (not known: Child–Pugh is then the range the known components allow). When both are given they must agree: the library checks that (the schema cannot).",
+                "if": {
+                    "type": "object",
+                    "not": { "required": ["child_pugh_score"] }
+                },
+                "then": {
+                    "type": "object",
+                    "required": ["bilirubin", "albumin", "inr", "ascites", "encephalopathy"]
+                }
             }]),
         );
     }
 
     /// Without nodules: no diameter, no infiltrative growth, no nodule location. With nodules
-    /// and no infiltrative growth: a diameter.
+    /// and no infiltrative growth (both known): a diameter (`null` when not known).
     pub(crate) fn intrahepatic(schema: &mut Schema) {
         require(
             schema,
@@ -321,9 +521,14 @@ pub(crate) mod conditions {
             schema,
             json!([
                 {
-                    "description": "Without nodules there is no diameter, no infiltrative growth and no nodule location (count an infiltrative lesion as a nodule).",
-                    "if": { "properties": { "nodules": { "const": 0 } }, "required": ["nodules"] },
+                    "$comment": "Without nodules there is no diameter, no infiltrative growth and no nodule location (count an infiltrative lesion as a nodule).",
+                    "if": {
+                        "type": "object",
+                        "properties": { "nodules": { "const": 0 } },
+                        "required": ["nodules"]
+                    },
                     "then": {
+                        "type": "object",
                         "properties": {
                             "largest_diameter_mm": { "type": "null" },
                             "infiltrative": { "enum": [false, null] },
@@ -332,46 +537,89 @@ pub(crate) mod conditions {
                     }
                 },
                 {
-                    "description": "With at least one nodule and no infiltrative growth (both known), the largest diameter is required (`null` when not known).",
+                    "$comment": "With at least one nodule and no infiltrative growth (both known), the largest diameter is required (`null` when not known).",
                     "if": {
+                        "type": "object",
                         "properties": {
                             "nodules": { "type": "integer", "minimum": 1 },
                             "infiltrative": { "const": false }
                         },
                         "required": ["nodules", "infiltrative"]
                     },
-                    "then": { "required": ["largest_diameter_mm"] }
+                    "then": {
+                        "type": "object",
+                        "required": ["largest_diameter_mm"]
+                    }
                 }
             ]),
         );
     }
 
-    /// A recurrence has a nodule, macrovascular invasion or an extrahepatic site.
+    /// A recurrence has a nodule, macrovascular invasion or an extrahepatic site (as far as
+    /// the known facts tell).
     pub(crate) fn recurrence(schema: &mut Schema) {
         require(schema, &["macrovascular_invasion", "extrahepatic_sites"]);
         push(
             schema,
             json!([{
-                "description": "The case must describe a recurrence: at least one nodule, macrovascular invasion or an extrahepatic site.",
+                "$comment": "The case must describe a recurrence: at least one nodule, macrovascular invasion or an extrahepatic site (a fact not known may supply it).",
                 "if": {
+                    "type": "object",
                     "properties": {
                         "intrahepatic": {
+                            "type": "object",
                             "properties": { "nodules": { "const": 0 } },
                             "required": ["nodules"]
                         },
-                        "macrovascular_invasion": { "const": "none" }
+                        "macrovascular_invasion": { "const": "none" },
+                        "extrahepatic_sites": { "type": "array" }
                     },
-                    "required": ["intrahepatic", "macrovascular_invasion"]
+                    "required": ["intrahepatic", "macrovascular_invasion", "extrahepatic_sites"]
                 },
                 "then": {
-                    "properties": { "extrahepatic_sites": { "minItems": 1 } },
-                    "required": ["extrahepatic_sites"]
+                    "type": "object",
+                    "properties": { "extrahepatic_sites": { "type": "array", "minItems": 1 } }
                 }
             }]),
         );
     }
 
-    /// At least one procedure; TACE facts only after TACE or TAE.
+    /// Invalid input names its field and reason; a rule-set defect names neither.
+    pub(crate) fn problem(schema: &mut Schema) {
+        push(
+            schema,
+            json!([
+                {
+                    "$comment": "An invalid-input problem names the field at fault and the reason.",
+                    "if": {
+                        "type": "object",
+                        "properties": { "type": { "const": "urn:hcc-pathways:problem:invalid-input" } },
+                        "required": ["type"]
+                    },
+                    "then": {
+                        "type": "object",
+                        "properties": { "field": { "type": "string" }, "reason": { "type": "string" } },
+                        "required": ["field", "reason"]
+                    }
+                },
+                {
+                    "$comment": "A rule-set defect is no field's fault.",
+                    "if": {
+                        "type": "object",
+                        "properties": { "type": { "const": "urn:hcc-pathways:problem:rule-set-defect" } },
+                        "required": ["type"]
+                    },
+                    "then": {
+                        "type": "object",
+                        "properties": { "field": false, "reason": false }
+                    }
+                }
+            ]),
+        );
+    }
+
+    /// At least one procedure (a bound on the field itself, so generators see it); TACE facts
+    /// only after TACE or TAE (a count not known is then 0).
     pub(crate) fn history(schema: &mut Schema) {
         require(
             schema,
@@ -383,36 +631,43 @@ pub(crate) mod conditions {
                 "systemic_regimens",
             ],
         );
+        if let Some(Value::Object(procedures)) = schema
+            .get_mut("properties")
+            .and_then(|p| p.get_mut("procedures"))
+        {
+            procedures.insert("type".into(), json!("array"));
+            procedures.insert("minItems".into(), json!(1));
+        }
         push(
             schema,
-            json!([
-                {
-                    "description": "At least one procedure (this library addresses recurrence after interventional therapy).",
-                    "properties": { "procedures": { "minItems": 1 } }
-                },
-                {
-                    "description": "The TACE counters and rising AFP after TACE need `tace` or `tae` in `procedures`.",
-                    "if": {
-                        "properties": {
-                            "procedures": { "not": { "contains": { "enum": ["tace", "tae"] } } }
-                        },
-                        "required": ["procedures"]
-                    },
-                    "then": {
-                        "properties": {
-                            "tace_insufficient_responses": { "enum": [0, null] },
-                            "tace_intrahepatic_progressions": { "enum": [0, null] },
-                            "afp_rising_after_tace": { "enum": [false, null] }
+            json!([{
+                "$comment": "The TACE counters and rising AFP after TACE need `tace` or `tae` in `procedures` (`null`, not known, is then 0 or no).",
+                "if": {
+                    "type": "object",
+                    "properties": {
+                        "procedures": {
+                            "type": "array",
+                            "not": { "contains": { "enum": ["tace", "tae"] } }
                         }
+                    },
+                    "required": ["procedures"]
+                },
+                "then": {
+                    "type": "object",
+                    "properties": {
+                        "tace_insufficient_responses": { "enum": [0, null] },
+                        "tace_intrahepatic_progressions": { "enum": [0, null] },
+                        "afp_rising_after_tace": { "enum": [false, null] }
                     }
                 }
-            ]),
+            }]),
         );
     }
 }
 
 /// Why a committed schema file does not match the types.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Staleness {
     /// The file does not exist or cannot be read.
     Missing(String),
@@ -424,6 +679,7 @@ pub enum Staleness {
 
 /// A committed schema file that does not match the types.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StaleSchema {
     /// The document.
     pub document: Document,

@@ -515,6 +515,7 @@ pub fn bclc_stage(case: &Case, child_pugh: ChildPughRange, policy: &Policy) -> O
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Scores {
     /// Child–Pugh score used by the rules (recorded or computed), 5–15; absent when only a
     /// range is known.

@@ -42,6 +42,7 @@ use crate::Classification;
 
 /// One line's result, with its 1-based line number.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Line<T> {
     /// The line number, from 1.
     pub number: u64,

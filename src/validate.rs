@@ -1,9 +1,12 @@
 //! What makes a case valid beyond its field ranges: the cross-field rules of spec §2.
 //!
 //! Each field's own range is checked when its value is built ([`crate::quantity`]); the facts
-//! that depend on each other are checked here, by [`Case::validate`].
+//! that depend on each other are checked here, by [`Case::validate`]. With facts not known
+//! (spec §8), a rule is broken only when the known facts break it whatever the unknown ones
+//! are.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use crate::case::{Case, MacrovascularInvasion, Procedure};
 use crate::error::{Error, Reason};
@@ -48,12 +51,13 @@ impl Case {
     /// TACE counters or rising AFP after TACE are recorded without TACE or TAE.
     ///
     /// ```
-    /// use hcc_pathways::{Error, Reason};
+    /// use hcc_pathways::case::{ExtrahepaticSite, MacrovascularInvasion, SiteSet};
+    /// use hcc_pathways::quantity::NoduleCount;
     /// let json = std::fs::read_to_string("examples/cases/r3_lung_metastases_fit.json")?;
     /// let mut case = hcc_pathways::Case::from_json(&json)?;
-    /// case.recurrence.extrahepatic_sites = Some(Default::default());
-    /// case.recurrence.macrovascular_invasion = Some(hcc_pathways::case::MacrovascularInvasion::Absent);
-    /// case.recurrence.intrahepatic.nodules = Some(hcc_pathways::quantity::NoduleCount::new(0)?);
+    /// case.recurrence.extrahepatic_sites = Some(SiteSet::EMPTY);
+    /// case.recurrence.macrovascular_invasion = Some(MacrovascularInvasion::Absent);
+    /// case.recurrence.intrahepatic.nodules = Some(NoduleCount::new(0)?);
     /// case.recurrence.intrahepatic.largest_diameter_mm = None;
     /// case.recurrence.intrahepatic.infiltrative = Some(false);
     /// case.recurrence.intrahepatic.unsafe_ablation_location = Some(false);
@@ -66,6 +70,36 @@ impl Case {
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
         self.validated_child_pugh().map(|_| ())
+    }
+
+    /// Every fact that contradicts another, not only the first: the errors [`Case::validate`]
+    /// reports one at a time, in the same order (the first is the one it returns). Empty for a
+    /// valid case.
+    ///
+    /// Each field's own range is checked when its value is built, so a typed case can only break
+    /// the cross-field rules; [`Case::from_json_all`](crate::Case::from_json_all) also collects
+    /// the field errors of a JSON document.
+    ///
+    /// ```
+    /// use hcc_pathways::case::ProcedureSet;
+    /// use hcc_pathways::quantity::Count;
+    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+    /// let mut case = hcc_pathways::Case::from_json(&json)?;
+    /// case.history.procedures = ProcedureSet::EMPTY;
+    /// case.history.tace_insufficient_responses = Some(Count::insufficient_responses(1)?);
+    /// let errors = case.validate_all();
+    /// let fields: Vec<_> = errors.iter().filter_map(|e| e.field()).collect();
+    /// assert_eq!(fields, ["history.procedures", "history.tace_insufficient_responses"]);
+    /// assert_eq!(Some(&errors[0]), case.validate().err().as_ref());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn validate_all(&self) -> Vec<Error> {
+        let mut errors = Vec::new();
+        self.check(&mut |e| {
+            errors.push(e);
+            ControlFlow::Continue(())
+        });
+        errors
     }
 
     /// [`Case::validate`], returning the Child–Pugh scores the facts allow (one score when it
@@ -81,24 +115,57 @@ impl Case {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn validated_child_pugh(&self) -> Result<ChildPughRange, Error> {
-        let child_pugh = crate::scores::child_pugh(&self.liver_function)?;
+        let mut first = None;
+        let score = self.check(&mut |e| {
+            first = Some(e);
+            ControlFlow::Break(())
+        });
+        match (first, score) {
+            (Some(e), _) => Err(e),
+            (None, Some(score)) => Ok(score),
+            // `check` gives the scores whenever it reports no error.
+            (None, None) => Err(Error::invalid(
+                "liver_function",
+                Reason::Missing { because: None },
+            )),
+        }
+    }
+
+    /// Runs every cross-field check in order, handing each error to `report` (which stops the
+    /// checks by breaking); the Child–Pugh scores the rules use, if they could be computed
+    /// (`None` only after an error was reported).
+    fn check(&self, report: &mut dyn FnMut(Error) -> ControlFlow<()>) -> Option<ChildPughRange> {
+        macro_rules! fail {
+            ($e:expr) => {
+                if report($e).is_break() {
+                    return None;
+                }
+            };
+        }
+        let child_pugh = match crate::scores::child_pugh(&self.liver_function) {
+            Ok(score) => Some(score),
+            Err(e) => {
+                fail!(e);
+                None
+            }
+        };
 
         let ih = &self.recurrence.intrahepatic;
         if matches!(ih.nodules, Some(n) if n.get() == 0) {
             if ih.largest_diameter_mm.is_some() {
-                return Err(not_allowed(
+                fail!(not_allowed(
                     "recurrence.intrahepatic.largest_diameter_mm",
                     "when there are no nodules",
                 ));
             }
             if ih.infiltrative == Some(true) {
-                return Err(inconsistent(
+                fail!(inconsistent(
                     "recurrence.intrahepatic.infiltrative",
                     "infiltrative growth recorded with 0 nodules: count the infiltrative lesion as a nodule",
                 ));
             }
             if ih.unsafe_ablation_location == Some(true) {
-                return Err(inconsistent(
+                fail!(inconsistent(
                     "recurrence.intrahepatic.unsafe_ablation_location",
                     "a nodule location recorded with 0 nodules",
                 ));
@@ -110,7 +177,7 @@ impl Case {
                 .extrahepatic_sites
                 .is_some_and(|s| s.is_empty());
             if no_invasion && no_sites {
-                return Err(inconsistent(
+                fail!(inconsistent(
                     "recurrence",
                     "the case describes no recurrence: no nodules, no vascular invasion, no extrahepatic spread",
                 ));
@@ -119,7 +186,7 @@ impl Case {
 
         let h = &self.history;
         if h.procedures.is_empty() {
-            return Err(missing(
+            fail!(missing(
                 "history.procedures",
                 "(this library addresses recurrence after interventional therapy: name at least one procedure)",
             ));
@@ -130,20 +197,20 @@ impl Case {
             const NO_TACE: &str =
                 "counted after TACE, but neither `tace` nor `tae` is in history.procedures";
             if h.tace_insufficient_responses.is_some_and(|c| c.get() > 0) {
-                return Err(inconsistent("history.tace_insufficient_responses", NO_TACE));
+                fail!(inconsistent("history.tace_insufficient_responses", NO_TACE));
             }
             if h.tace_intrahepatic_progressions
                 .is_some_and(|c| c.get() > 0)
             {
-                return Err(inconsistent(
+                fail!(inconsistent(
                     "history.tace_intrahepatic_progressions",
                     NO_TACE,
                 ));
             }
             if h.afp_rising_after_tace == Some(true) {
-                return Err(inconsistent("history.afp_rising_after_tace", NO_TACE));
+                fail!(inconsistent("history.afp_rising_after_tace", NO_TACE));
             }
         }
-        Ok(child_pugh)
+        child_pugh
     }
 }

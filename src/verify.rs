@@ -76,6 +76,31 @@ pub fn rule_ids(rule_set: &str) -> Option<Vec<&'static str>> {
         .map(|(_, v)| v)
 }
 
+/// The ids of every predicate a recommendation's explanation can name: each leaf read by a rule
+/// set the crate ships, in the order the shared evaluation tables number them (the pathway
+/// rules' leaves first), then the named composites of the pathway rules (`terminal`,
+/// `locally_treatable`, …). Each id once.
+///
+/// These are the values of `predicate` in `explanation.predicates` and `explanation.why_not`
+/// and of `explanation.rules[].reads` (the `PredicateId` enumeration of the recommendation
+/// schema).
+///
+/// ```
+/// let ids = hcc_pathways::verify::predicate_ids();
+/// assert_eq!(ids[0], "comfort_focused");
+/// assert!(ids.contains(&"fit_for_systemic") && ids.contains(&"locally_treatable"));
+/// ```
+pub fn predicate_ids() -> Vec<&'static str> {
+    let t = tables();
+    let mut ids: Vec<&'static str> = t.catalogue.iter().map(|p| p.id()).collect();
+    for (id, _) in &t.pathway_named {
+        if !ids.contains(id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
 /// The definitions of every decision leaf, for proofs: each stands for the condition of the
 /// rule that makes the decision.
 pub(crate) fn definitions() -> Vec<(&'static str, Expr<Assessment>)> {

@@ -80,12 +80,17 @@ pub(crate) async fn hook(
 
 async fn hook_inner(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Value, Problem> {
     let bytes = read_json_body(headers, body, state.body_limit).await?;
-    let request: Value = serde_json::from_str(utf8(&bytes)?)
-        .map_err(|e| Problem::invalid("", "syntax", &format!("the body is not valid JSON: {e}")))?;
+    let request: Value = serde_json::from_str(utf8(&bytes)?).map_err(|e| {
+        Problem::invalid(
+            "",
+            crate::SYNTAX,
+            &format!("the body is not valid JSON: {e}"),
+        )
+    })?;
     let Value::Object(request) = request else {
         return Err(Problem::invalid(
             "",
-            "invalid_value",
+            crate::INVALID_VALUE,
             "the hook request must be a JSON object",
         ));
     };
@@ -93,7 +98,7 @@ async fn hook_inner(state: &AppState, headers: &HeaderMap, body: Body) -> Result
     if hook != HOOK {
         return Err(Problem::invalid(
             "hook",
-            "invalid_value",
+            crate::INVALID_VALUE,
             &format!(
                 "this service answers the `{HOOK}` hook, not `{}`",
                 clean(hook, 60)
@@ -224,7 +229,7 @@ fn merge_prefetch(
         }),
         _ => Err(Problem::invalid(
             case_path,
-            "missing",
+            crate::MISSING,
             "the case document is required (this build has no FHIR mapping)",
         )),
     }
@@ -259,12 +264,12 @@ fn required_str<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a str, Pro
         Some(Value::String(s)) if !s.is_empty() => Ok(s),
         None | Some(Value::Null) => Err(Problem::invalid(
             key,
-            "missing",
+            crate::MISSING,
             &format!("`{key}` is required"),
         )),
         Some(_) => Err(Problem::invalid(
             key,
-            "invalid_value",
+            crate::INVALID_VALUE,
             &format!("`{key}` must be a non-empty string"),
         )),
     }
@@ -276,7 +281,7 @@ fn required_object<'a>(
     path: &str,
 ) -> Result<&'a Map<String, Value>, Problem> {
     optional_object(o, key, path)?
-        .ok_or_else(|| Problem::invalid(path, "missing", &format!("`{path}` is required")))
+        .ok_or_else(|| Problem::invalid(path, crate::MISSING, &format!("`{path}` is required")))
 }
 
 fn optional_object<'a>(
@@ -289,7 +294,7 @@ fn optional_object<'a>(
         Some(Value::Object(m)) => Ok(Some(m)),
         Some(_) => Err(Problem::invalid(
             path,
-            "invalid_value",
+            crate::INVALID_VALUE,
             &format!("`{path}` must be an object"),
         )),
     }

@@ -144,7 +144,7 @@ impl Facts {
             Some(_) => Ok(()),
             None => Err(MapError {
                 field: format!("{path}.resourceType"),
-                reason: "missing",
+                reason: crate::MISSING,
                 detail: "a FHIR resource needs `resourceType`".to_owned(),
             }),
         }
@@ -211,7 +211,7 @@ impl Facts {
             Some(other) => {
                 return Err(MapError {
                     field: format!("{path}.status"),
-                    reason: "invalid_value",
+                    reason: crate::INVALID_VALUE,
                     detail: format!(
                         "{label} has status `{other}`; only final, amended or corrected results \
                          are used"
@@ -221,7 +221,7 @@ impl Facts {
             None => {
                 return Err(MapError {
                     field: format!("{path}.status"),
-                    reason: "missing",
+                    reason: crate::MISSING,
                     detail: format!("{label} has no status"),
                 })
             }
@@ -381,7 +381,7 @@ fn lab_value(
         _ => {
             return Err(MapError {
                 field: format!("{path}.valueQuantity"),
-                reason: "missing",
+                reason: crate::MISSING,
                 detail: format!("{label} needs a valueQuantity"),
             })
         }
@@ -390,7 +390,7 @@ fn lab_value(
     if let Some(c) = q.get("comparator") {
         return Err(MapError {
             field: format!("{at}.comparator"),
-            reason: "invalid_value",
+            reason: crate::INVALID_VALUE,
             detail: format!(
                 "{label} is a censored value ({}): only exact values are used",
                 short(c)
@@ -402,7 +402,7 @@ fn lab_value(
         None => {
             return Err(MapError {
                 field: format!("{at}.value"),
-                reason: "missing",
+                reason: crate::MISSING,
                 detail: format!("{label} has no numeric valueQuantity.value"),
             })
         }
@@ -451,7 +451,7 @@ fn ecog_value(path: &str, label: &str, o: &Map<String, Value>) -> Result<Value, 
             Some(n) => Ok(Value::from(n)),
             None => Err(MapError {
                 field: format!("{path}.valueInteger"),
-                reason: "invalid_value",
+                reason: crate::INVALID_VALUE,
                 detail: format!(
                     "{label}: valueInteger must be an integer, found {}",
                     short(v)
@@ -477,7 +477,7 @@ fn ecog_value(path: &str, label: &str, o: &Map<String, Value>) -> Result<Value, 
     }
     Err(MapError {
         field: format!("{path}.valueInteger"),
-        reason: "missing",
+        reason: crate::MISSING,
         detail: format!("{label} needs valueInteger or valueCodeableConcept"),
     })
 }
@@ -510,7 +510,7 @@ fn label_id(kind: &str, path: &str, o: &Map<String, Value>) -> String {
 fn invalid(field: &str, detail: &str) -> MapError {
     MapError {
         field: field.to_owned(),
-        reason: "invalid_value",
+        reason: crate::INVALID_VALUE,
         detail: format!("`{field}` {detail}"),
     }
 }

@@ -39,6 +39,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use hcc_pathways::error::ReasonCode;
 use hcc_pathways::{Case, Policy};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Deserialize;
@@ -49,6 +50,13 @@ use tower_http::LatencyUnit;
 use tracing::Level;
 
 pub use problem::Problem;
+
+/// The library's reason codes the service's own problems use.
+pub(crate) const SYNTAX: &str = ReasonCode::Syntax.wire_name();
+pub(crate) const INVALID_VALUE: &str = ReasonCode::InvalidValue.wire_name();
+pub(crate) const UNKNOWN_FIELD: &str = ReasonCode::UnknownField.wire_name();
+pub(crate) const MISSING: &str = ReasonCode::Missing.wire_name();
+pub(crate) const DUPLICATE: &str = ReasonCode::Duplicate.wire_name();
 
 /// The default limit on a request body: 256 KiB (the bundled cases are under 2 KiB).
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
@@ -176,16 +184,17 @@ async fn recommend_inner(
     // serde also reads a struct from an array (`[case, policy]`): only the object form is the
     // contract.
     if !text.trim_start().starts_with('{') {
-        return Err(Problem::invalid("", "invalid_value", ENVELOPE_SHAPE));
+        return Err(Problem::invalid("", INVALID_VALUE, ENVELOPE_SHAPE));
     }
-    let case =
-        Case::from_json(request.case.get()).map_err(|e| Problem::from_library(&e, "case"))?;
+    // Every error of the case (or of the policy) in one answer, not only the first.
+    let case = Case::from_json_all(request.case.get())
+        .map_err(|errors| Problem::from_library_all(&errors, "case"))?;
     // `"policy": null` is read as no policy: the service's default applies.
     let custom;
     let policy = match request.policy {
         Some(raw) if raw.get() != "null" => {
-            custom =
-                Policy::from_json(raw.get()).map_err(|e| Problem::from_library(&e, "policy"))?;
+            custom = Policy::from_json_all(raw.get())
+                .map_err(|errors| Problem::from_library_all(&errors, "policy"))?;
             &custom
         }
         _ => &state.policy,
@@ -261,7 +270,7 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
     std::str::from_utf8(bytes).map_err(|e| {
         Problem::invalid(
             "",
-            "syntax",
+            SYNTAX,
             &format!(
                 "the request body is not UTF-8 (at byte {})",
                 e.valid_up_to()
@@ -285,17 +294,17 @@ pub(crate) fn envelope_problem(err: &serde_json::Error) -> Problem {
     };
     match err.classify() {
         Category::Syntax | Category::Eof | Category::Io => {
-            Problem::invalid("", "syntax", &format!("the body is not valid JSON: {text}"))
+            Problem::invalid("", SYNTAX, &format!("the body is not valid JSON: {text}"))
         }
         Category::Data => {
             if let Some(name) = quoted("unknown field `") {
-                Problem::invalid(&name, "unknown_field", &format!("unknown member `{name}`"))
+                Problem::invalid(&name, UNKNOWN_FIELD, &format!("unknown member `{name}`"))
             } else if let Some(name) = quoted("missing field `") {
-                Problem::invalid(&name, "missing", &format!("`{name}` is required"))
+                Problem::invalid(&name, MISSING, &format!("`{name}` is required"))
             } else if let Some(name) = quoted("duplicate field `") {
-                Problem::invalid(&name, "invalid_value", &format!("`{name}` is given twice"))
+                Problem::invalid(&name, DUPLICATE, &format!("`{name}` is given twice"))
             } else {
-                Problem::invalid("", "invalid_value", &format!("{ENVELOPE_SHAPE}: {msg}"))
+                Problem::invalid("", INVALID_VALUE, &format!("{ENVELOPE_SHAPE}: {msg}"))
             }
         }
     }

@@ -1,27 +1,32 @@
 //! Problem details (RFC 9457, `application/problem+json`) for every error the service answers.
 //!
-//! Members: `type` (a URN naming the kind of problem), `title`, `status`, `detail`, and the
-//! extension members `field` (the JSON path of the field at fault in the request body, when the
-//! problem is about one) and `reason` (a stable code: see [`reason_code`]). The JSON Schema is
-//! `service/schemas/problem.schema.json`, served at `GET /schemas/error`.
+//! An error of the library is answered in the library's own shape
+//! ([`hcc_pathways::error::ProblemDetails`]: the same `type`, `title`, `detail`, `field`,
+//! `reason` and `errors`), with `status` set and the field paths rooted in the request body
+//! (`case.performance_status.ecog`). The service's own problems (a body too large, a wrong media
+//! type, an unknown path, a malformed request envelope, a FHIR resource it cannot map) use the
+//! same members with types of their own. The JSON Schema is `service/schemas/problem.schema.json`,
+//! served at `GET /schemas/error`; a test holds it to the library's `schemas/error.schema.json`.
 //!
-//! Text that may come from the request (the library's message, a field path naming an unknown
-//! field) is bounded and escaped by [`clean`]: control characters are written as `\u{..}` and
-//! anything past [`MAX_DETAIL`] characters is cut, so an error never echoes unbounded input.
+//! Text that may come from the request (a field path naming an unknown field, a value quoted in
+//! a message) is bounded and escaped by [`clean`]: control characters are written as `\u{..}`
+//! and anything past [`MAX_DETAIL`] characters is cut, so an error never echoes unbounded input.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hcc_pathways::{Error, Reason};
+use hcc_pathways::error::{ProblemDetails, ProblemType, ReasonCode};
+use hcc_pathways::Error;
 use serde::Serialize;
 
 /// The media type of a problem document.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// At most this many characters of `detail` (longer text is cut and marked with `…`).
-pub const MAX_DETAIL: usize = 400;
+/// At most this many characters of `detail` (longer text is cut and marked with `…`): the
+/// library's limit.
+pub const MAX_DETAIL: usize = hcc_pathways::error::DETAIL_LIMIT;
 
-/// At most this many characters of `field`.
-pub const MAX_FIELD: usize = 200;
+/// At most this many characters of `field`: the library's limit.
+pub const MAX_FIELD: usize = hcc_pathways::error::PATH_LIMIT;
 
 /// One problem-details document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -38,9 +43,14 @@ pub struct Problem {
     /// The JSON path of the field at fault in the request body (`""`: the body itself).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// A stable code for why the field was rejected (see [`reason_code`]).
+    /// A stable code for why the field was rejected: the library's [`ReasonCode`]s, and
+    /// `unknown_code`, `unknown_unit`, `conflict` from the FHIR mapping.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'static str>,
+    /// Every error of the document, when the library collected several (the members above
+    /// describe the first).
+    #[serde(skip_serializing_if = "<[Problem]>::is_empty")]
+    pub errors: Box<[Problem]>,
 }
 
 impl Problem {
@@ -52,33 +62,57 @@ impl Problem {
             detail: clean(detail, MAX_DETAIL),
             field: None,
             reason: None,
+            errors: Box::default(),
         }
     }
 
     /// 422: a field of the request is invalid; `field` is its JSON path in the request body.
     pub fn invalid(field: &str, reason: &'static str, detail: &str) -> Self {
+        let kind = ProblemType::InvalidInput;
         Problem {
             field: Some(clean(field, MAX_FIELD)),
             reason: Some(reason),
             ..Problem::new(
-                "urn:hcc-pathways:problem:invalid-input",
-                "Invalid input",
+                kind.wire_name(),
+                kind.title(),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 detail,
             )
         }
     }
 
-    /// The problem for a library error. `prefix` is the JSON path of the document the library
-    /// parsed inside the request body (`case`, `policy`), prepended to the error's field path.
-    /// A rule-set defect ([`Error::HitPolicy`]) is a 500: the input was valid.
+    /// The problem for a library error, in the library's shape. `prefix` is the JSON path of
+    /// the document the library parsed inside the request body (`case`, `policy`), prepended to
+    /// the error's field path. Invalid input is a 422; a rule-set defect
+    /// ([`Error::HitPolicy`]) a 500: the input was valid.
     pub fn from_library(err: &Error, prefix: &str) -> Self {
-        match err.field() {
-            Some(field) => {
-                let path = join_path(prefix, field);
-                Problem::invalid(&path, reason_code(err), &err.to_string())
-            }
-            None => Problem::internal(&err.to_string()),
+        Problem::from_details(&ProblemDetails::from_error(err).within(prefix))
+    }
+
+    /// One problem for every error the library collected from one document
+    /// ([`hcc_pathways::Case::from_json_all`]): the first error's members and all of them in
+    /// `errors`, each as [`Problem::from_library`] writes it.
+    pub fn from_library_all(errors: &[Error], prefix: &str) -> Self {
+        match ProblemDetails::from_errors(errors) {
+            Some(details) => Problem::from_details(&details.within(prefix)),
+            None => Problem::internal("an error without a description"),
+        }
+    }
+
+    /// The library's problem document as the service answers it: the HTTP status added.
+    fn from_details(d: &ProblemDetails) -> Self {
+        let status = match d.kind {
+            ProblemType::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        Problem {
+            kind: d.kind.wire_name(),
+            title: d.kind.title(),
+            status: status.as_u16(),
+            detail: clean(&d.detail, MAX_DETAIL),
+            field: d.field.as_deref().map(|f| clean(f, MAX_FIELD)),
+            reason: d.reason.map(ReasonCode::wire_name),
+            errors: d.errors.iter().map(Problem::from_details).collect(),
         }
     }
 
@@ -174,26 +208,6 @@ impl IntoResponse for Problem {
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         response
-    }
-}
-
-/// The stable `reason` code of a library error: `not_finite`, `out_of_range`, `missing`,
-/// `not_allowed`, `inconsistent`, `unknown_field`, `invalid_value`, `syntax`, or `invalid` for a
-/// reason this service does not know yet ([`Reason`] is `#[non_exhaustive]`).
-pub fn reason_code(err: &Error) -> &'static str {
-    match err {
-        Error::Invalid { reason, .. } => match reason {
-            Reason::NotFinite => "not_finite",
-            Reason::OutOfRange { .. } => "out_of_range",
-            Reason::Missing { .. } => "missing",
-            Reason::NotAllowed { .. } => "not_allowed",
-            Reason::Inconsistent { .. } => "inconsistent",
-            Reason::UnknownField { .. } => "unknown_field",
-            Reason::InvalidValue { .. } => "invalid_value",
-            Reason::Syntax { .. } => "syntax",
-            _ => "invalid",
-        },
-        _ => "invalid",
     }
 }
 

@@ -278,7 +278,7 @@ async fn bad_requests_get_problem_details_naming_the_field() {
     let got = server
         .post("/recommend", Some("application/json"), dup.into_bytes())
         .await;
-    assert_problem(&got, 422, Some("case"), Some("invalid_value"));
+    assert_problem(&got, 422, Some("case"), Some("duplicate"));
 
     // Inside the case and the policy: the library's path, under `case.` or `policy.`.
     let mut unknown = case.clone();
@@ -347,7 +347,7 @@ async fn error_text_is_bounded_and_escapes_control_characters() {
             "{key} has a control character"
         );
         assert!(
-            text.chars().count() <= 401,
+            text.chars().count() <= hcc_pathways_service::problem::MAX_DETAIL + 1,
             "{key} is {} characters",
             text.len()
         );
@@ -830,4 +830,116 @@ async fn a_thousand_concurrent_requests_all_answered_correctly() {
     .expect("1,000 requests finish within 120 s");
     assert_eq!(all, N, "every answer is correct");
     eprintln!("{N} concurrent requests in {:?}", started.elapsed());
+}
+
+/// A case with several errors: one 422 naming the first, and every error in `errors`, each in
+/// the library's shape with its path in the request body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_error_of_a_case_in_one_answer() {
+    let server = start().await;
+    let mut case: Value = serde_json::from_str(&bundled_cases()[0].1).expect("JSON");
+    case["performance_status"]["ecog"] = json!(9);
+    case["goals_of_care"] = json!("cure");
+    case["history"]["procedures"] = json!(["sbrt"]);
+    // In document order (`json!` writes keys sorted).
+    let got = server.post_json("/recommend", &json!({"case": case})).await;
+    assert_problem(&got, 422, Some("case.goals_of_care"), Some("invalid_value"));
+    let errors = got.2["errors"].as_array().expect("errors");
+    let listed: Vec<(&str, &str)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or("?"),
+                e["reason"].as_str().unwrap_or("?"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("case.goals_of_care", "invalid_value"),
+            ("case.history.procedures[0]", "invalid_value"),
+            ("case.performance_status.ecog", "out_of_range"),
+        ]
+    );
+    for e in errors {
+        assert_eq!(e["status"], 422, "{e}");
+        assert_eq!(e["type"], "urn:hcc-pathways:problem:invalid-input", "{e}");
+    }
+    // A policy's errors too.
+    let got = server
+        .post_json(
+            "/recommend",
+            &json!({"case": serde_json::from_str::<Value>(&bundled_cases()[0].1).unwrap(),
+                    "policy": {"terminal_min_ecog": 9, "nope": 1}}),
+        )
+        .await;
+    assert_problem(&got, 422, Some("policy.nope"), Some("unknown_field"));
+    assert_eq!(
+        got.2["errors"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        got.2
+    );
+}
+
+/// The service's problem schema describes the library's problem documents: every member the
+/// library writes is one of its own, with every type and reason code the library's schema
+/// lists, and the library's documents (with a status) validate.
+#[test]
+fn the_service_problem_schema_covers_the_librarys() {
+    let service = schema_file("schemas/problem.schema.json");
+    let library = hcc_pathways::schema::error_schema();
+    let codes = |def: &str| -> Vec<Value> {
+        library["$defs"][def]["oneOf"]
+            .as_array()
+            .expect("oneOf")
+            .iter()
+            .map(|v| v["const"].clone())
+            .collect()
+    };
+    let enum_of = |member: &str| {
+        service["properties"][member]["enum"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    for code in codes("ReasonCode") {
+        assert!(
+            enum_of("reason").contains(&code),
+            "the service schema lacks reason {code}"
+        );
+    }
+    for kind in codes("ProblemType") {
+        assert!(
+            enum_of("type").contains(&kind),
+            "the service schema lacks type {kind}"
+        );
+    }
+    for member in library["properties"]
+        .as_object()
+        .expect("properties")
+        .keys()
+    {
+        assert!(
+            service["properties"].get(member).is_some(),
+            "the service schema lacks `{member}`"
+        );
+    }
+    for (member, limit) in [("detail", "maxLength"), ("field", "maxLength")] {
+        assert_eq!(
+            service["properties"][member][limit], library["properties"][member][limit],
+            "{member}"
+        );
+    }
+    let check = validator(&service);
+    let err = hcc_pathways::Case::from_json_all(r#"{"performance_status": {"ecog": 9}}"#)
+        .expect_err("invalid");
+    let p = hcc_pathways_service::Problem::from_library_all(&err, "case");
+    let doc = serde_json::to_value(&p).expect("JSON");
+    assert!(check.is_valid(&doc), "{doc:#}");
+    assert!(
+        doc["errors"].as_array().is_some_and(|e| e.len() > 1),
+        "{doc:#}"
+    );
 }

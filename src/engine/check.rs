@@ -155,6 +155,7 @@ impl Resolved {
 
 /// What kind of defect a [`Finding`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FindingKind {
     /// No rule matches.
     Gap,
@@ -164,6 +165,7 @@ pub enum FindingKind {
 
 /// One combination of leaf truth values where the UNIQUE hit policy fails.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Finding<C> {
     /// Gap or overlap.
     pub kind: FindingKind,
@@ -180,6 +182,7 @@ pub struct Finding<C> {
 /// A supplied witness that breaks a declared implication: the implication is wrong (or the
 /// witness is not a real case).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Violation<C> {
     /// The implication that does not hold.
     pub implication: Implication,
@@ -235,6 +238,7 @@ impl<'a, C> Assumptions<'a, C> {
 
 /// The result of [`check`] or [`check_with`].
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CheckReport<C> {
     /// The rule set's id.
     pub rule_set: &'static str,

@@ -19,6 +19,7 @@ use super::truth::Truth;
 
 /// A condition that kept a rule from matching: `predicate` had to be `required` and was not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Blocker {
     /// The predicate (leaf or named composite).
     pub predicate: &'static str,

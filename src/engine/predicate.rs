@@ -171,6 +171,7 @@ impl<C> Predicate<C> {
 /// assert!(odd_or_negative.test(&3));
 /// assert!(!odd_or_negative.test(&4));
 /// ```
+#[non_exhaustive]
 pub enum Expr<C> {
     /// Always true: the condition of a catch-all rule.
     True,

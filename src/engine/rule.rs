@@ -120,6 +120,7 @@ impl<C, D> Rule<C, D> {
 
 /// The value of one named predicate (leaf or composite) for one context.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PredicateValue {
     /// Its id.
     pub id: &'static str,
@@ -226,6 +227,7 @@ impl Verdict {
 /// | `Unique` | exactly one rule matches ([`RuleSet::decide`]), else [`HitPolicyError`] | no gap and no overlap anywhere in the set's scope |
 /// | `Collect` | every matching rule applies ([`RuleSet::matching`]); two rules of one exclusive group matching is a [`HitPolicyError`] | no two rules of an exclusive group match together anywhere in the scope |
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HitPolicy {
     /// Exactly one rule matches: a choice (a pathway, a procedure, a line of therapy).
     Unique,

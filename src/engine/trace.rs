@@ -8,6 +8,7 @@ use std::fmt;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Value {
     /// Unknown or not recorded.
     Missing,
@@ -142,6 +143,7 @@ impl Cmp {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Fact {
     /// What was read, for example `child_pugh_score`.
     pub name: Cow<'static, str>,
@@ -158,6 +160,10 @@ pub struct Fact {
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::ids::SettingExpression>")
     )]
     pub setting: Option<Cow<'static, str>>,
     /// The threshold it was compared against.

@@ -121,12 +121,25 @@ impl Tally {
 
     fn case(&mut self, text: &str) {
         let library = Case::from_json(text).map(|_| ());
+        self.all_agrees(text, &library, Case::from_json_all(text).map(|_| ()));
         self.check(text, library, schema_accepts(&CASE, text), CASE_ALLOWED);
     }
 
     fn policy(&mut self, text: &str) {
         let library = Policy::from_json(text).map(|_| ());
+        self.all_agrees(text, &library, Policy::from_json_all(text).map(|_| ()));
         self.check(text, library, schema_accepts(&POLICY, text), POLICY_ALLOWED);
+    }
+
+    /// `from_json_all` accepts what `from_json` accepts, and its first error is `from_json`'s.
+    fn all_agrees(&mut self, text: &str, one: &Result<(), Error>, all: Result<(), Vec<Error>>) {
+        match (one, all) {
+            (Ok(()), Ok(())) => {}
+            (Err(e), Err(all)) if all.first() == Some(e) && all.len() <= 256 => {}
+            (one, all) => self.disagreements.push(format!(
+                "from_json gives {one:?}, from_json_all {all:?}: {text:.400}"
+            )),
+        }
     }
 
     fn report(&self, what: &str, allowed: &[Allowed]) -> String {

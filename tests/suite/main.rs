@@ -23,6 +23,8 @@ mod hardening;
 mod json_robustness;
 mod options;
 mod pathways;
+#[cfg(feature = "schemars")]
+mod problems;
 mod properties;
 #[cfg(feature = "json")]
 mod roundtrip;

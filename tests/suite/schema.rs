@@ -11,6 +11,8 @@ use jsonschema::Validator;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+use crate::json_support::corpus::{base_case, edit};
+pub(crate) use crate::json_support::corpus::{invalid_cases, invalid_policies};
 use crate::json_support::{
     computed_child_pugh, example_cases, loose_case, valid_case, valid_policy,
 };
@@ -44,32 +46,6 @@ fn errors(v: &Validator, doc: &Value) -> Vec<String> {
         .collect()
 }
 
-fn base_case() -> Value {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples/cases/r4_portal_vein_child_pugh_8.json"),
-    )
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-/// Sets (or, with `None`, removes) the value at a `/`-separated path.
-fn edit(mut doc: Value, path: &str, value: Option<Value>) -> Value {
-    let (parent, key) = path.rsplit_once('/').unwrap_or(("", path));
-    let target = if parent.is_empty() {
-        &mut doc
-    } else {
-        doc.pointer_mut(&format!("/{parent}"))
-            .unwrap_or_else(|| panic!("no {parent} in the document"))
-    };
-    let obj = target.as_object_mut().expect("an object");
-    match value {
-        Some(v) => obj.insert(key.to_owned(), v),
-        None => obj.remove(key),
-    };
-    doc
-}
-
 // ---------------------------------------------------------------------------------------------
 // Committed schemas
 
@@ -81,7 +57,7 @@ fn committed_schemas_match_the_types() {
     assert!(
         stale.is_empty(),
         "the committed JSON Schemas are stale:\n  {}\nregenerate them with:\n  {REGENERATE_COMMAND}\n\
-         then review the diff and bump SCHEMA_VERSION (src/schema.rs) as the README section \"JSON contract\" says",
+         then review the diff and bump SCHEMA_VERSION (src/recommendation.rs) as the README section \"JSON contract\" says",
         list.join("\n  ")
     );
 }
@@ -107,6 +83,19 @@ fn readme_example_is_current_and_valid() {
         "{:?}",
         errors(&RECOMMENDATION, &rec)
     );
+}
+
+#[test]
+fn the_readme_names_every_schema_by_its_current_id() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for doc in Document::ALL {
+        assert!(
+            readme.contains(&format!("`{}`", doc.id())),
+            "the README's JSON contract table lacks `{}`",
+            doc.id()
+        );
+    }
 }
 
 #[test]
@@ -265,6 +254,132 @@ fn policy_schema_states_each_threshold_range_and_default() {
     }
 }
 
+/// The enumerated values of a definition of a committed schema: an `enum`, or a `oneOf` of
+/// `const`s (a documented Rust enum).
+fn enumeration(schema: &Value, def: &str) -> Vec<String> {
+    let def_schema = &schema["$defs"][def];
+    let values: Vec<&Value> = match (
+        def_schema["enum"].as_array(),
+        def_schema["oneOf"].as_array(),
+    ) {
+        (Some(values), _) => values.iter().collect(),
+        (None, Some(variants)) => variants.iter().map(|v| &v["const"]).collect(),
+        _ => panic!("$defs/{def} is not an enumeration"),
+    };
+    values
+        .iter()
+        .map(|v| v.as_str().expect("a string").to_owned())
+        .collect()
+}
+
+/// Every id a client may switch on is a closed set in the committed recommendation schema, and
+/// each set is exactly the crate's own table (read here through the public accessors, not
+/// through the code that generates the schema).
+#[test]
+fn id_enumerations_are_the_crates_tables() {
+    use hcc_pathways::outcomes::{OmissionReason, TreatmentId};
+    use hcc_pathways::policy::Setting;
+    use hcc_pathways::verify::{predicate_ids, rule_ids, rule_set_ids};
+    let schema = committed(Document::Recommendation);
+    let rules = |sets: &[&str]| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for set in sets {
+            for id in rule_ids(set).unwrap_or_else(|| panic!("no rule set {set}")) {
+                if !out.iter().any(|o| o == id) {
+                    out.push(id.to_owned());
+                }
+            }
+        }
+        out
+    };
+    let owned = |v: Vec<&str>| -> Vec<String> { v.into_iter().map(str::to_owned).collect() };
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("RuleSetId", owned(rule_set_ids())),
+        ("RuleId", rules(&rule_set_ids())),
+        ("LineRuleId", rules(&["hcc-systemic-lines"])),
+        (
+            "OptionRuleId",
+            rules(&[
+                "hcc-repeat-intervention-procedure",
+                "hcc-systemic-order",
+                "hcc-supportive-care",
+                "hcc-tace-with-systemic",
+            ]),
+        ),
+        ("OmissionRuleId", rules(&["hcc-regimen-omissions"])),
+        ("CautionId", rules(&["hcc-cautions"])),
+        ("ConsiderationId", rules(&["hcc-considerations"])),
+        ("ReasonDetailId", rules(&["hcc-reason-details"])),
+        ("PredicateId", owned(predicate_ids())),
+        (
+            "SettingName",
+            owned(Setting::ALL.iter().map(|s| s.name()).collect()),
+        ),
+        (
+            "TreatmentId",
+            owned(TreatmentId::all().map(TreatmentId::wire_name).collect()),
+        ),
+        (
+            "OmissionReason",
+            owned(OmissionReason::ALL.iter().map(|r| r.wire_name()).collect()),
+        ),
+        (
+            "SourceKey",
+            owned(
+                hcc_pathways::sources::ALL
+                    .iter()
+                    .map(hcc_pathways::sources::Source::key)
+                    .collect(),
+            ),
+        ),
+    ];
+    for (def, table) in cases {
+        assert!(!table.is_empty(), "{def}: an empty table");
+        assert_eq!(enumeration(&schema, def), table, "$defs/{def}");
+    }
+    // Where the sets are used: the fields that carry these ids refer to them.
+    for (def, field, set) in [
+        ("Caution", "id", "CautionId"),
+        ("Consideration", "id", "ConsiderationId"),
+        ("ReasonDetail", "id", "ReasonDetailId"),
+        ("TherapyLine", "rule", "LineRuleId"),
+        ("TreatmentOption", "rule", "OptionRuleId"),
+        ("TreatmentOption", "id", "TreatmentId"),
+        ("Omission", "rule", "OmissionRuleId"),
+        ("Omission", "reason", "OmissionReason"),
+        ("PredicateReport", "predicate", "PredicateId"),
+        ("Unmet", "predicate", "PredicateId"),
+        ("RuleReport", "rule", "RuleId"),
+        ("RuleReport", "rule_set", "RuleSetId"),
+        ("RuleSetInfo", "id", "RuleSetId"),
+        ("ChangedSetting", "setting", "SettingName"),
+    ] {
+        assert_eq!(
+            schema["$defs"][def]["properties"][field]["$ref"],
+            json!(format!("#/$defs/{set}")),
+            "{def}.{field}"
+        );
+    }
+    assert_eq!(
+        schema["$defs"]["RuleReport"]["properties"]["reads"]["items"]["$ref"],
+        "#/$defs/PredicateId"
+    );
+    // A fact's threshold setting: a setting name, with an optional offset; nothing else.
+    let setting = jsonschema::draft202012::new(&schema["$defs"]["SettingExpression"]).unwrap();
+    for name in Setting::ALL.iter().map(|s| s.name()) {
+        assert!(setting.is_valid(&json!(name)), "{name}");
+        assert!(setting.is_valid(&json!(format!("{name} - 1"))), "{name}");
+    }
+    for wrong in [
+        "",
+        "up_to_seven",
+        "up_to_seven_limit -1",
+        "x up_to_seven_limit",
+    ] {
+        assert!(!setting.is_valid(&json!(wrong)), "{wrong:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bundled examples and their recommendations
 
@@ -303,343 +418,6 @@ fn default_and_partial_policies_validate() {
 
 // ---------------------------------------------------------------------------------------------
 // Invalid documents: rejected by the schema and by the library
-
-/// Documents both the case schema and `Case::from_json` reject, with the JSON path the library
-/// names. Field-level constraints first, then the cross-field checks of `Case::validate` that
-/// JSON Schema can state (`if`/`then`, `anyOf`).
-pub(crate) fn invalid_cases() -> Vec<(&'static str, Value, &'static str)> {
-    let b = base_case;
-    let no_components = || {
-        json!({ "bilirubin": { "value": 1.0, "unit": "mg_dl" }, "albumin": { "value": 35, "unit": "g_l" },
-                "inr": 1.1, "ascites": "none" })
-    };
-    vec![
-        // Ranges, with the unit in the name.
-        (
-            "ECOG above 4",
-            edit(b(), "performance_status/ecog", Some(json!(5))),
-            "performance_status.ecog",
-        ),
-        (
-            "negative ECOG",
-            edit(b(), "performance_status/ecog", Some(json!(-1))),
-            "performance_status.ecog",
-        ),
-        (
-            "fractional ECOG",
-            edit(b(), "performance_status/ecog", Some(json!(1.5))),
-            "performance_status.ecog",
-        ),
-        (
-            "Child–Pugh 4",
-            edit(b(), "liver_function/child_pugh_score", Some(json!(4))),
-            "liver_function.child_pugh_score",
-        ),
-        (
-            "Child–Pugh 16",
-            edit(b(), "liver_function/child_pugh_score", Some(json!(16))),
-            "liver_function.child_pugh_score",
-        ),
-        (
-            "negative diameter",
-            edit(
-                b(),
-                "recurrence/intrahepatic/largest_diameter_mm",
-                Some(json!(-5)),
-            ),
-            "recurrence.intrahepatic.largest_diameter_mm",
-        ),
-        (
-            "zero diameter",
-            edit(
-                b(),
-                "recurrence/intrahepatic/largest_diameter_mm",
-                Some(json!(0)),
-            ),
-            "recurrence.intrahepatic.largest_diameter_mm",
-        ),
-        (
-            "diameter above 300 mm",
-            edit(
-                b(),
-                "recurrence/intrahepatic/largest_diameter_mm",
-                Some(json!(301)),
-            ),
-            "recurrence.intrahepatic.largest_diameter_mm",
-        ),
-        (
-            "1000 nodules",
-            edit(b(), "recurrence/intrahepatic/nodules", Some(json!(1000))),
-            "recurrence.intrahepatic.nodules",
-        ),
-        (
-            "nodules as a string",
-            edit(b(), "recurrence/intrahepatic/nodules", Some(json!("3"))),
-            "recurrence.intrahepatic.nodules",
-        ),
-        (
-            "negative AFP",
-            edit(b(), "recurrence/afp_ng_ml", Some(json!(-1.0))),
-            "recurrence.afp_ng_ml",
-        ),
-        (
-            "AFP \"NaN\"",
-            edit(b(), "recurrence/afp_ng_ml", Some(json!("NaN"))),
-            "recurrence.afp_ng_ml",
-        ),
-        (
-            "AFP \"Infinity\"",
-            edit(b(), "recurrence/afp_ng_ml", Some(json!("Infinity"))),
-            "recurrence.afp_ng_ml",
-        ),
-        (
-            "months above 600",
-            edit(b(), "history/months_since_last_procedure", Some(json!(601))),
-            "history.months_since_last_procedure",
-        ),
-        (
-            "TACE counter above 50",
-            edit(b(), "history/tace_insufficient_responses", Some(json!(51))),
-            "history.tace_insufficient_responses",
-        ),
-        (
-            "INR below 0.5",
-            edit(b(), "liver_function/inr", Some(json!(0.4))),
-            "liver_function.inr",
-        ),
-        (
-            "bilirubin 0",
-            edit(
-                b(),
-                "liver_function/bilirubin",
-                Some(json!({"value": 0.0, "unit": "umol_l"})),
-            ),
-            "liver_function.bilirubin",
-        ),
-        (
-            "bilirubin 60 mg/dL (fine in µmol/L)",
-            edit(
-                b(),
-                "liver_function/bilirubin",
-                Some(json!({"value": 60.0, "unit": "mg_dl"})),
-            ),
-            "liver_function.bilirubin",
-        ),
-        (
-            "bilirubin 900 µmol/L",
-            edit(
-                b(),
-                "liver_function/bilirubin",
-                Some(json!({"value": 900.0, "unit": "umol_l"})),
-            ),
-            "liver_function.bilirubin",
-        ),
-        (
-            "albumin 8 g/dL (fine in g/L)",
-            edit(
-                b(),
-                "liver_function/albumin",
-                Some(json!({"value": 8.0, "unit": "g_dl"})),
-            ),
-            "liver_function.albumin",
-        ),
-        (
-            "bilirubin without a unit",
-            edit(b(), "liver_function/bilirubin", Some(json!({"value": 1.0}))),
-            "liver_function.bilirubin.unit",
-        ),
-        (
-            "bilirubin as a bare number",
-            edit(b(), "liver_function/bilirubin", Some(json!(1.0))),
-            "liver_function.bilirubin",
-        ),
-        (
-            "unknown bilirubin unit",
-            edit(
-                b(),
-                "liver_function/bilirubin",
-                Some(json!({"value": 1.0, "unit": "mg_l"})),
-            ),
-            "liver_function.bilirubin.unit",
-        ),
-        (
-            "13 prior regimens",
-            edit(
-                b(),
-                "history/systemic_regimens",
-                Some(json!(vec![json!({"regimen": "sorafenib"}); 13])),
-            ),
-            "history.systemic_regimens",
-        ),
-        // Closed sets.
-        (
-            "unknown goals of care",
-            edit(b(), "goals_of_care", Some(json!("curative"))),
-            "goals_of_care",
-        ),
-        (
-            "unknown extrahepatic site",
-            edit(b(), "recurrence/extrahepatic_sites", Some(json!(["liver"]))),
-            "recurrence.extrahepatic_sites[0]",
-        ),
-        (
-            "unknown procedure",
-            edit(b(), "history/procedures", Some(json!(["sbrt"]))),
-            "history.procedures[0]",
-        ),
-        (
-            "unknown regimen",
-            edit(
-                b(),
-                "history/systemic_regimens",
-                Some(json!([{"regimen": "aspirin"}])),
-            ),
-            "history.systemic_regimens[0].regimen",
-        ),
-        (
-            "wrong case of an enum name",
-            edit(b(), "drug_safety/varices", Some(json!("None_Or_Treated"))),
-            "drug_safety.varices",
-        ),
-        (
-            "a site listed twice",
-            edit(
-                b(),
-                "recurrence/extrahepatic_sites",
-                Some(json!(["lung", "lung"])),
-            ),
-            "recurrence.extrahepatic_sites",
-        ),
-        // Unknown and missing fields, wrong types.
-        (
-            "unknown top-level field",
-            edit(b(), "notes", Some(json!("x"))),
-            "notes",
-        ),
-        (
-            "unknown nested field",
-            edit(b(), "recurrence/intrahepatic/segment", Some(json!(7))),
-            "recurrence.intrahepatic.segment",
-        ),
-        (
-            "unknown field in a lab value",
-            edit(
-                b(),
-                "liver_function/bilirubin",
-                Some(json!({"value": 1.0, "unit": "mg_dl", "ref": 1})),
-            ),
-            "liver_function.bilirubin.ref",
-        ),
-        (
-            "missing goals of care",
-            edit(b(), "goals_of_care", None),
-            "goals_of_care",
-        ),
-        (
-            "missing infiltrative flag",
-            edit(b(), "recurrence/intrahepatic/infiltrative", None),
-            "recurrence.intrahepatic.infiltrative",
-        ),
-        (
-            "null for the procedures",
-            edit(b(), "history/procedures", Some(Value::Null)),
-            "history.procedures",
-        ),
-        (
-            "bool as a string",
-            edit(b(), "history/afp_rising_after_tace", Some(json!("false"))),
-            "history.afp_rising_after_tace",
-        ),
-        ("the document is a string", json!("case"), ""),
-        // Cross-field checks of Case::validate that the schema states too.
-        (
-            "ECOG 1 without cancer_related",
-            edit(b(), "performance_status/cancer_related", None),
-            "performance_status.cancer_related",
-        ),
-        (
-            "neither a Child–Pugh score nor all five components",
-            edit(b(), "liver_function", Some(no_components())),
-            "liver_function.encephalopathy",
-        ),
-        (
-            "diameter without nodules",
-            edit(
-                edit(b(), "recurrence/intrahepatic/nodules", Some(json!(0))),
-                "recurrence/intrahepatic/largest_diameter_mm",
-                Some(json!(20)),
-            ),
-            "recurrence.intrahepatic.largest_diameter_mm",
-        ),
-        (
-            "nodules without a diameter",
-            edit(b(), "recurrence/intrahepatic/largest_diameter_mm", None),
-            "recurrence.intrahepatic.largest_diameter_mm",
-        ),
-        (
-            "infiltrative growth with 0 nodules",
-            edit(
-                edit(
-                    edit(b(), "recurrence/intrahepatic/nodules", Some(json!(0))),
-                    "recurrence/intrahepatic/largest_diameter_mm",
-                    None,
-                ),
-                "recurrence/intrahepatic/infiltrative",
-                Some(json!(true)),
-            ),
-            "recurrence.intrahepatic.infiltrative",
-        ),
-        (
-            "unsafe location with 0 nodules",
-            edit(
-                edit(
-                    edit(b(), "recurrence/intrahepatic/nodules", Some(json!(0))),
-                    "recurrence/intrahepatic/largest_diameter_mm",
-                    None,
-                ),
-                "recurrence/intrahepatic/unsafe_ablation_location",
-                Some(json!(true)),
-            ),
-            "recurrence.intrahepatic.unsafe_ablation_location",
-        ),
-        (
-            "no recurrence at all",
-            edit(
-                edit(
-                    edit(b(), "recurrence/intrahepatic/nodules", Some(json!(0))),
-                    "recurrence/intrahepatic/largest_diameter_mm",
-                    None,
-                ),
-                "recurrence/macrovascular_invasion",
-                Some(json!("none")),
-            ),
-            "recurrence",
-        ),
-        (
-            "no procedure",
-            edit(b(), "history/procedures", Some(json!([]))),
-            "history.procedures",
-        ),
-        (
-            "TACE counter without TACE",
-            edit(
-                edit(b(), "history/procedures", Some(json!(["rfa"]))),
-                "history/tace_intrahepatic_progressions",
-                Some(json!(2)),
-            ),
-            "history.tace_intrahepatic_progressions",
-        ),
-        (
-            "rising AFP after TACE without TACE",
-            edit(
-                edit(b(), "history/procedures", Some(json!(["mwa", "resection"]))),
-                "history/afp_rising_after_tace",
-                Some(json!(true)),
-            ),
-            "history.afp_rising_after_tace",
-        ),
-    ]
-}
 
 #[test]
 fn base_case_is_valid_for_both() {
@@ -768,21 +546,6 @@ fn integers_and_positional_structs_as_the_schema_reads_them() {
         Policy::from_json(&empty.to_string()).unwrap_err().field(),
         Some("")
     );
-}
-
-/// Policies both the policy schema and `Policy::from_json` reject.
-pub(crate) fn invalid_policies() -> Vec<(&'static str, Value)> {
-    vec![
-        ("unknown field", json!({ "systemic_max_child_pug": 7 })),
-        ("string for a number", json!({ "terminal_min_ecog": "3" })),
-        (
-            "number for the bool",
-            json!({ "refractory_on_afp_rise": 1 }),
-        ),
-        ("fraction", json!({ "up_to_seven_limit": 70.5 })),
-        ("null", json!({ "terminal_min_ecog": null })),
-        ("not an object", json!("default")),
-    ]
 }
 
 #[test]

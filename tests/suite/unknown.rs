@@ -279,3 +279,40 @@ fn undecided_outcomes_name_the_facts_needed() {
     }
     assert!(named > 0, "some undecided case names its facts");
 }
+
+/// What `decide` writes for cases with facts not known, decided or not, is valid under the
+/// committed decision schema, and so is each decided recommendation under the recommendation
+/// schema; each reads back.
+#[test]
+fn decisions_with_unknown_facts_follow_the_committed_schemas() {
+    let read = |name: &str| -> serde_json::Value {
+        let path = format!("{}/schemas/{name}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema")).expect("JSON")
+    };
+    let decision = jsonschema::validator_for(&read("decision.schema.json")).expect("compiles");
+    let recommendation =
+        jsonschema::validator_for(&read("recommendation.schema.json")).expect("compiles");
+    let (mut decided, mut undecided) = (0, 0);
+    for (_, case) in blanked_sample(300, 5) {
+        let d = decide(&case).expect("valid");
+        let doc = serde_json::to_value(&d).expect("serialises");
+        assert!(decision.is_valid(&doc), "{doc:#}");
+        let back: Decision = serde_json::from_value(doc.clone()).expect("reads back");
+        assert_eq!(back, d);
+        match &d {
+            Decision::Decided(rec) => {
+                decided += 1;
+                assert_eq!(doc["status"], "decided");
+                assert!(recommendation.is_valid(&doc));
+                let lean: serde_json::Value = serde_json::from_str(&rec.to_json()).unwrap();
+                assert!(recommendation.is_valid(&lean));
+            }
+            Decision::Undecided(_) => {
+                undecided += 1;
+                assert_eq!(doc["status"], "undecided");
+                assert!(!recommendation.is_valid(&doc));
+            }
+        }
+    }
+    assert!(decided > 0 && undecided > 0);
+}

@@ -3,6 +3,8 @@
 //! range but whose cross-field facts are random.
 #![allow(dead_code)] // Each test binary uses a different part.
 
+pub mod corpus;
+
 use hcc_pathways::case::{
     Ascites, AutoimmuneDisease, DrugSafety, Encephalopathy, ExtrahepaticSite, GoalsOfCare, History,
     Intrahepatic, LiverFunction, MacrovascularInvasion, PerformanceStatus, PriorRegimen, Procedure,
