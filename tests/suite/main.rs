@@ -12,6 +12,8 @@ mod bad_inputs;
 mod batch;
 mod check;
 mod cohort;
+#[cfg(feature = "json")]
+mod conversions;
 mod custom_rules;
 mod decision_table;
 #[cfg(feature = "schemars")]
