@@ -104,8 +104,8 @@
 //! ```
 //!
 //! `examples/custom_rules.rs` builds a full variant of the pathway rules this way, and
-//! `examples/cohort.rs` compares two policies over a JSON Lines cohort (a synthetic cohort of
-//! 1,000 cases is bundled).
+//! `examples/cohort.rs` compares policies over a JSON Lines cohort, down to the options of each
+//! case (a synthetic cohort of 1,000 cases is in the repository).
 //!
 //! ## JSON
 //!

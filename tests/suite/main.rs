@@ -11,6 +11,7 @@ mod auto_traits;
 mod bad_inputs;
 mod batch;
 mod check;
+#[cfg(feature = "json")]
 mod cohort;
 #[cfg(feature = "json")]
 mod conversions;
@@ -18,6 +19,8 @@ mod custom_rules;
 mod decision_table;
 #[cfg(feature = "schemars")]
 mod differential;
+#[cfg(feature = "json")]
+mod examples_support;
 mod grid;
 #[cfg(feature = "json")]
 mod hardening;
@@ -26,6 +29,8 @@ mod json_robustness;
 mod options;
 mod pathways;
 mod properties;
+#[cfg(feature = "json")]
+mod recommend_example;
 #[cfg(feature = "json")]
 mod roundtrip;
 #[cfg(feature = "schemars")]
