@@ -163,6 +163,8 @@
 //! - [`grid`]: boundary cases to use as witnesses, exhaustively or as a seeded sample.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// On docs.rs (`--cfg docsrs`, nightly), items behind a feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(clippy::missing_errors_doc)]
 
 mod macros;

@@ -524,3 +524,19 @@ fn up_to_eleven_only_moves_cases_to_repeat_intervention() {
         c.changed(1).filter(|(_, ch)| ch.pathway || ch.rule).count()
     );
 }
+
+#[test]
+fn the_packaged_sample_is_the_start_of_the_synthetic_cohort() {
+    let sample = std::fs::read_to_string("examples/cohort/sample.jsonl").expect("sample");
+    let full = std::fs::read_to_string("examples/cohort/synthetic_cohort.jsonl").expect("cohort");
+    assert_eq!(sample.lines().count(), 50);
+    assert!(
+        full.starts_with(&sample),
+        "sample.jsonl is the first 50 lines"
+    );
+    assert!(
+        sample.len() < 64 * 1024,
+        "small enough to publish: {} bytes",
+        sample.len()
+    );
+}
