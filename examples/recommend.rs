@@ -1,65 +1,120 @@
 //! Reads a case (JSON) from a file or stdin and prints the recommendation: the pathway and why,
 //! the options in order (procedure, regimens by line of therapy, best supportive care), the
 //! regimens left out and why, the cautions and the considerations. `--json` prints the same as
-//! JSON.
+//! JSON; `--policy FILE` decides under a centre's policy (JSON giving only the settings that
+//! differ from the default, as in `examples/policies/`) instead of the default one.
 //!
 //! ```text
 //! cargo run --example recommend -- examples/cases/r5_single_small_nodule.json
 //! cargo run --example recommend -- --json examples/cases/r3_lung_metastases_fit.json
+//! cargo run --example recommend -- --policy examples/policies/admit_child_pugh_7.json examples/cases/r7_child_pugh_7_multinodular.json
 //! cat case.json | cargo run --example recommend -- --json
 //! ```
 //!
-//! Exit status: 0 on success, 1 for an invalid case, 2 for a usage or I/O error.
+//! Exit status: 0 on success, 1 for an invalid case or policy, 2 for a usage or I/O error.
+
+#[path = "support/cli.rs"]
+mod cli;
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use hcc_pathways::{recommend, Case};
+use cli::Failure;
+use hcc_pathways::{recommend_with, Case, Policy};
 
-fn main() -> ExitCode {
-    let mut json_out = false;
-    let mut path = None;
-    for arg in std::env::args().skip(1) {
+const USAGE: &str = "usage: recommend [--json] [--policy POLICY.json] [CASE.json | -]   \
+                     (stdin when no path or -)";
+
+/// What the command line asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Print JSON instead of text.
+    pub json: bool,
+    /// The policy file, if not the default policy.
+    pub policy: Option<String>,
+    /// The case file; stdin when absent or `-`.
+    pub case: Option<String>,
+}
+
+/// Reads the command line (without the program name); `None` when help was asked for.
+///
+/// # Errors
+/// A usage error (status 2) for an unknown option, a missing value or a second case.
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, Failure> {
+    let mut o = Options::default();
+    let mut args = cli::Args::new(args);
+    while let Some(arg) = args.next()? {
         match arg.as_str() {
-            "--json" => json_out = true,
-            "-h" | "--help" => {
-                println!("usage: recommend [--json] [CASE.json | -]   (stdin when no path or -)");
-                return ExitCode::SUCCESS;
-            }
-            _ if path.is_none() => path = Some(arg),
+            "--json" => o.json = true,
+            "--policy" => o.policy = Some(args.value(&arg)?),
+            "-h" | "--help" => return Ok(None),
+            flag if cli::is_flag(flag) => return Err(cli::unknown_flag(flag)),
+            _ if o.case.is_none() => o.case = Some(arg),
             _ => {
-                eprintln!("error: unexpected argument `{arg}` (see --help)");
-                return ExitCode::from(2);
+                return Err(Failure::usage(format!(
+                    "unexpected argument `{}`",
+                    cli::shown(&arg)
+                )))
             }
         }
     }
+    Ok(Some(o))
+}
+
+/// Runs the example: parses `args`, reads the case from its file or `stdin`, writes the
+/// recommendation (or the usage) to `out`. Returns the exit status; a failure's message goes
+/// to `err`.
+pub fn run(
+    args: impl IntoIterator<Item = String>,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let result = parse_args(args).and_then(|o| match o {
+        None => writeln!(out, "{USAGE}").map_err(Failure::write),
+        Some(o) => recommendation(&o, stdin).and_then(|text| {
+            // `writeln!`, not `println!`: a closed pipe (`| head`) is an I/O error, not a panic.
+            writeln!(out, "{text}").map_err(Failure::write)
+        }),
+    });
+    match result {
+        Ok(()) => 0,
+        Err(f) => f.report(err),
+    }
+}
+
+/// The recommendation for the options' case and policy, as text or JSON.
+fn recommendation(o: &Options, stdin: &mut dyn Read) -> Result<String, Failure> {
+    // The policy first: a bad policy file is reported before stdin is read.
+    let policy = match &o.policy {
+        Some(path) => cli::read_policy(path)?,
+        None => Policy::default(),
+    };
     // Bytes, not a string: text that is not UTF-8 is an invalid case (exit 1), not an I/O error.
-    let bytes = match path.as_deref() {
+    let bytes = match o.case.as_deref() {
         None | Some("-") => {
             let mut b = Vec::new();
-            std::io::stdin().read_to_end(&mut b).map(|_| b)
+            stdin.read_to_end(&mut b).map(|_| b)
         }
         Some(p) => std::fs::read(p),
-    };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read the case: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = Case::from_json_bytes(&bytes).and_then(|case| recommend(&case));
-    let text = match result {
-        Ok(rec) if json_out => rec.to_json_pretty(),
-        Ok(rec) => rec.to_string(),
-        Err(e) => {
-            eprintln!("error: invalid case: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    // `writeln!`, not `println!`: a closed pipe (`| head`) is an I/O error, not a panic.
-    match writeln!(std::io::stdout(), "{text}") {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(_) => ExitCode::from(2),
     }
+    .map_err(|e| Failure::io(format!("cannot read the case: {e}")))?;
+    let rec = Case::from_json_bytes(&bytes)
+        .and_then(|case| recommend_with(&case, &policy))
+        .map_err(|e| Failure::invalid(format!("invalid case: {e}")))?;
+    Ok(if o.json {
+        rec.to_json_pretty()
+    } else {
+        rec.to_string()
+    })
+}
+
+fn main() -> ExitCode {
+    let status = run(
+        std::env::args().skip(1),
+        &mut std::io::stdin().lock(),
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    ExitCode::from(status)
 }

@@ -20,7 +20,7 @@ use crate::Classification;
 ///
 /// ```
 /// use hcc_pathways::{classify_all, Case, Pathway, Policy};
-/// let text = std::fs::read_to_string("examples/cohort/synthetic_cohort.jsonl")?;
+/// let text = std::fs::read_to_string("examples/cohort/sample.jsonl")?;
 /// let cases = text.lines().map(Case::from_json).collect::<Result<Vec<_>, _>>()?;
 /// let results = classify_all(&cases, &Policy::default());
 /// assert_eq!(results.len(), cases.len());
@@ -62,7 +62,7 @@ pub(crate) fn classify_under_valid_policy(
 ///
 /// ```
 /// use hcc_pathways::{recommend_all, recommend_with, Case, Policy};
-/// let text = std::fs::read_to_string("examples/cohort/synthetic_cohort.jsonl")?;
+/// let text = std::fs::read_to_string("examples/cohort/sample.jsonl")?;
 /// let cases = text.lines().take(20).map(Case::from_json).collect::<Result<Vec<_>, _>>()?;
 /// let admit_b7 = Policy { systemic_max_child_pugh: 7, ..Policy::default() };
 /// for (case, rec) in cases.iter().zip(recommend_all(&cases, &admit_b7)) {

@@ -105,8 +105,8 @@
 //! ```
 //!
 //! `examples/custom_rules.rs` builds a full variant of the pathway rules this way, and
-//! `examples/cohort.rs` compares two policies over a JSON Lines cohort (a synthetic cohort of
-//! 1,000 cases is bundled).
+//! `examples/cohort.rs` compares policies over a JSON Lines cohort, down to the options of each
+//! case (a synthetic cohort of 1,000 cases is in the repository).
 //!
 //! ## JSON
 //!
@@ -152,9 +152,9 @@
 //! ```
 //! use hcc_pathways::case::PerformanceStatus;
 //! use hcc_pathways::{quantity::Ecog, Policy};
-//! let ps = PerformanceStatus { ecog: Ecog::new(1)?, cancer_related: Some(false) };
+//! let ps = PerformanceStatus { ecog: Some(Ecog::new(1)?), cancer_related: Some(false) };
 //! let policy = Policy { up_to_seven_limit: 110, ..Policy::default() };
-//! assert!(ps.ecog.get() == 1 && policy.validate().is_ok());
+//! assert!(ps.ecog.is_some_and(|e| e.get() == 1) && policy.validate().is_ok());
 //! # Ok::<(), hcc_pathways::Error>(())
 //! ```
 //!
@@ -197,6 +197,8 @@
 //! - [`grid`]: boundary cases to use as witnesses, exhaustively or as a seeded sample.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// On docs.rs (`--cfg docsrs`, nightly), items behind a feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(clippy::missing_errors_doc)]
 
 mod macros;

@@ -1,5 +1,6 @@
 //! The two macros the vocabulary of the crate is written with: `wire_enum!` (a closed set of
-//! names with its JSON wire names) and `bit_set!` (a `Copy` set of such names in one word).
+//! names with its JSON wire names, printed by `Display` and parsed by `FromStr`) and `bit_set!`
+//! (a `Copy` set of such names in one word).
 
 macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $wire:literal),* $(,)? }) => {
@@ -15,15 +16,35 @@ macro_rules! wire_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$v),*];
 
+            /// Every wire name, in declaration order (what `FromStr` accepts).
+            const WIRE_NAMES: &'static [&'static str] = &[$($wire),*];
+
             /// The JSON wire name.
             pub const fn wire_name(self) -> &'static str {
                 match self { $($name::$v => $wire),* }
             }
         }
 
+        /// Prints the wire name, as JSON writes it.
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.wire_name())
+            }
+        }
+
+        /// Parses the wire name, exactly as JSON spells it (no trimming, no case folding).
+        impl std::str::FromStr for $name {
+            type Err = crate::error::ParseNameError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                match text {
+                    $($wire => Ok($name::$v),)*
+                    _ => Err(crate::error::ParseNameError::new(
+                        stringify!($name),
+                        Self::WIRE_NAMES,
+                        text,
+                    )),
+                }
             }
         }
 

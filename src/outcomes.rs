@@ -182,9 +182,32 @@ impl PartialEq<&str> for TreatmentId {
     }
 }
 
+/// Prints the wire name.
 impl fmt::Display for TreatmentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.wire_name())
+    }
+}
+
+/// Every option's wire name, in the order of [`TreatmentId::all`].
+static TREATMENT_NAMES: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| TreatmentId::all().map(TreatmentId::wire_name).collect());
+
+/// Parses the wire name, exactly (as [`TreatmentId::from_wire`], with an error naming every
+/// accepted name).
+///
+/// ```
+/// use hcc_pathways::outcomes::{Modality, TreatmentId};
+/// assert_eq!("tace_plus_pei".parse::<TreatmentId>()?, TreatmentId::Procedure(Modality::TacePlusPei));
+/// assert!("tace".parse::<TreatmentId>().is_err()); // a received procedure, not an option
+/// # Ok::<(), hcc_pathways::error::ParseNameError>(())
+/// ```
+impl std::str::FromStr for TreatmentId {
+    type Err = crate::error::ParseNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        TreatmentId::from_wire(text)
+            .ok_or_else(|| crate::error::ParseNameError::new("TreatmentId", &TREATMENT_NAMES, text))
     }
 }
 

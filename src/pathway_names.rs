@@ -82,3 +82,22 @@ impl PartialEq<&str> for PathwayRule {
         self.wire_name() == *other
     }
 }
+
+impl std::fmt::Display for PathwayRules {
+    /// The rules' ids joined by ` or `: `R5`, or `R2 or R7` when facts not known leave both.
+    ///
+    /// ```
+    /// use hcc_pathways::{PathwayRule, PathwayRules};
+    /// let rules = PathwayRules::of(&[PathwayRule::R2, PathwayRule::R7]);
+    /// assert_eq!(rules.to_string(), "R2 or R7");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, r) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" or ")?;
+            }
+            f.write_str(r.wire_name())?;
+        }
+        Ok(())
+    }
+}

@@ -52,6 +52,8 @@ macro_rules! policy {
         /// assert_eq!(Setting::UpToSevenLimit.name(), "up_to_seven_limit");
         /// assert_eq!(p.get(Setting::UpToSevenLimit), 110);
         /// assert_eq!(Setting::from_name("up_to_seven_limit"), Some(Setting::UpToSevenLimit));
+        /// assert_eq!("up_to_seven_limit".parse(), Ok(Setting::UpToSevenLimit));
+        /// assert_eq!(Setting::UpToSevenLimit.to_string(), "up_to_seven_limit");
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -74,6 +76,27 @@ macro_rules! policy {
             /// The setting of a field name.
             pub fn from_name(name: &str) -> Option<Setting> {
                 match name { $(stringify!($field) => Some(Setting::$variant),)* _ => None }
+            }
+
+            /// Every field name, in declaration order.
+            const NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
+        }
+
+        /// Prints the field name, as JSON spells it.
+        impl std::fmt::Display for Setting {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        /// Parses the field name, exactly (as [`Setting::from_name`], with an error naming
+        /// every accepted name).
+        impl std::str::FromStr for Setting {
+            type Err = crate::error::ParseNameError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Setting::from_name(text)
+                    .ok_or_else(|| crate::error::ParseNameError::new("Setting", Self::NAMES, text))
             }
         }
 

@@ -1,9 +1,18 @@
 //! Clinical quantities with their units and ranges, checked once at the boundary.
 //!
-//! Each type can only be built through a validating constructor, so a value inside a
-//! [`Case`](crate::Case) is always finite and within range. Lab values keep the unit they were
-//! entered in: Child–Pugh points are scored in that unit (spec §5), and conversion happens only
-//! where ALBI needs SI units.
+//! Each type can only be built through a validating constructor (or `TryFrom`, which calls
+//! it), so a value inside a [`Case`](crate::Case) is always finite and within range. Lab values
+//! keep the unit they were entered in: Child–Pugh points are scored in that unit (spec §5), and
+//! conversion happens only where ALBI needs SI units.
+//!
+//! ```
+//! use hcc_pathways::quantity::{Ecog, Inr};
+//! let ecog = Ecog::try_from(1)?;
+//! assert_eq!(ecog.get(), 1);
+//! let err = Inr::try_from(f64::NAN).unwrap_err();
+//! assert_eq!(err.field(), Some("liver_function.inr"));
+//! # Ok::<(), hcc_pathways::Error>(())
+//! ```
 
 #[cfg(feature = "schemars")]
 use std::borrow::Cow;
@@ -88,6 +97,15 @@ macro_rules! int_quantity {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{}", self.0)
+            }
+        }
+
+        #[doc = concat!("Checks and wraps a value, as [`", stringify!($name), "::new`] (the same errors).")]
+        impl TryFrom<i64> for $name {
+            type Error = Error;
+
+            fn try_from(value: i64) -> Result<Self, Error> {
+                Self::new(value)
             }
         }
 
@@ -266,6 +284,15 @@ macro_rules! float_quantity {
             }
         }
 
+        #[doc = concat!("Checks and wraps a value, as [`", stringify!($name), "::new`] (the same errors).")]
+        impl TryFrom<f64> for $name {
+            type Error = Error;
+
+            fn try_from(value: f64) -> Result<Self, Error> {
+                Self::new(value)
+            }
+        }
+
         #[cfg(feature = "serde")]
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -321,30 +348,26 @@ float_quantity!(
     unit = "ng/mL"
 );
 
-/// Unit of a bilirubin value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub enum BilirubinUnit {
-    /// mg/dL
-    MgDl,
-    /// µmol/L
-    UmolL,
+crate::macros::wire_enum! {
+    /// Unit of a bilirubin value.
+    #[non_exhaustive]
+    BilirubinUnit {
+        /// mg/dL
+        MgDl = "mg_dl",
+        /// µmol/L
+        UmolL = "umol_l",
+    }
 }
 
-/// Unit of an albumin value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub enum AlbuminUnit {
-    /// g/dL
-    GDl,
-    /// g/L
-    GL,
+crate::macros::wire_enum! {
+    /// Unit of an albumin value.
+    #[non_exhaustive]
+    AlbuminUnit {
+        /// g/dL
+        GDl = "g_dl",
+        /// g/L
+        GL = "g_l",
+    }
 }
 
 /// Serum total bilirubin with the unit it was entered in.
@@ -522,6 +545,32 @@ impl Albumin {
             AlbuminUnit::GDl => self.value * 10.0,
             AlbuminUnit::GL => self.value,
         }
+    }
+}
+
+/// A bilirubin value in its unit, as [`Bilirubin::new`] (the same errors).
+///
+/// ```
+/// use hcc_pathways::quantity::{Bilirubin, BilirubinUnit};
+/// let b = Bilirubin::try_from((30.0, BilirubinUnit::UmolL))?;
+/// assert_eq!((b.value(), b.unit()), (30.0, BilirubinUnit::UmolL));
+/// assert!(Bilirubin::try_from((60.0, BilirubinUnit::MgDl)).is_err());
+/// # Ok::<(), hcc_pathways::Error>(())
+/// ```
+impl TryFrom<(f64, BilirubinUnit)> for Bilirubin {
+    type Error = Error;
+
+    fn try_from((value, unit): (f64, BilirubinUnit)) -> Result<Self, Error> {
+        Self::new(value, unit)
+    }
+}
+
+/// An albumin value in its unit, as [`Albumin::new`] (the same errors).
+impl TryFrom<(f64, AlbuminUnit)> for Albumin {
+    type Error = Error;
+
+    fn try_from((value, unit): (f64, AlbuminUnit)) -> Result<Self, Error> {
+        Self::new(value, unit)
     }
 }
 

@@ -17,7 +17,7 @@
 //! use std::io::BufReader;
 //! use hcc_pathways::{stream, Pathway, Policy};
 //!
-//! let file = std::fs::File::open("examples/cohort/synthetic_cohort.jsonl")?;
+//! let file = std::fs::File::open("examples/cohort/sample.jsonl")?;
 //! let mut systemic = 0;
 //! for line in stream::classify(BufReader::new(file), &Policy::default())? {
 //!     let line = line?; // an I/O error ends the stream
@@ -249,7 +249,7 @@ pub struct Recommended<R> {
 ///
 /// ```
 /// use hcc_pathways::{recommend, stream, Case, Policy};
-/// let text = std::fs::read_to_string("examples/cohort/synthetic_cohort.jsonl")?;
+/// let text = std::fs::read_to_string("examples/cohort/sample.jsonl")?;
 /// let first = text.lines().next().unwrap_or_default();
 /// for line in stream::recommend(text.as_bytes(), &Policy::default())?.take(1) {
 ///     assert_eq!(line?.result?, recommend(&Case::from_json(first)?)?);

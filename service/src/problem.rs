@@ -102,7 +102,9 @@ impl Problem {
     /// The library's problem document as the service answers it: the HTTP status added.
     fn from_details(d: &ProblemDetails) -> Self {
         let status = match d.kind {
-            ProblemType::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+            // The case cannot be answered as it stands: more facts are needed (the service
+            // answers undecided outcomes as decision documents; this is for completeness).
+            ProblemType::InvalidInput | ProblemType::Undecided => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         Problem {

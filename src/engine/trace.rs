@@ -78,26 +78,20 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-/// A comparison a predicate made against a threshold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub enum Cmp {
-    /// `<`
-    #[cfg_attr(feature = "serde", serde(rename = "<"))]
-    Lt,
-    /// `≤`
-    #[cfg_attr(feature = "serde", serde(rename = "<="))]
-    Le,
-    /// `=`
-    #[cfg_attr(feature = "serde", serde(rename = "=="))]
-    Eq,
-    /// `≥`
-    #[cfg_attr(feature = "serde", serde(rename = ">="))]
-    Ge,
-    /// `>`
-    #[cfg_attr(feature = "serde", serde(rename = ">"))]
-    Gt,
+crate::macros::wire_enum! {
+    /// A comparison a predicate made against a threshold.
+    Cmp {
+        /// `<`
+        Lt = "<",
+        /// `≤`
+        Le = "<=",
+        /// `=`
+        Eq = "==",
+        /// `≥`
+        Ge = ">=",
+        /// `>`
+        Gt = ">",
+    }
 }
 
 impl Cmp {

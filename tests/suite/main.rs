@@ -11,11 +11,16 @@ mod auto_traits;
 mod bad_inputs;
 mod batch;
 mod check;
+#[cfg(feature = "json")]
 mod cohort;
+#[cfg(feature = "json")]
+mod conversions;
 mod custom_rules;
 mod decision_table;
 #[cfg(feature = "schemars")]
 mod differential;
+#[cfg(feature = "json")]
+mod examples_support;
 mod grid;
 #[cfg(feature = "json")]
 mod hardening;
@@ -26,6 +31,8 @@ mod pathways;
 #[cfg(feature = "schemars")]
 mod problems;
 mod properties;
+#[cfg(feature = "json")]
+mod recommend_example;
 #[cfg(feature = "json")]
 mod roundtrip;
 #[cfg(feature = "schemars")]

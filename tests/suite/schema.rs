@@ -311,6 +311,17 @@ fn id_enumerations_are_the_crates_tables() {
         ("ConsiderationId", rules(&["hcc-considerations"])),
         ("ReasonDetailId", rules(&["hcc-reason-details"])),
         ("PredicateId", owned(predicate_ids())),
+        ("FactPath", owned(hcc_pathways::case::FACT_PATHS.to_vec())),
+        ("DecidedStatus", owned(vec!["decided"])),
+        ("PendingId", {
+            let mut ids = owned(TreatmentId::all().map(TreatmentId::wire_name).collect());
+            ids.extend(rules(&[
+                "hcc-cautions",
+                "hcc-considerations",
+                "hcc-reason-details",
+            ]));
+            ids
+        }),
         (
             "SettingName",
             owned(Setting::ALL.iter().map(|s| s.name()).collect()),
@@ -337,6 +348,11 @@ fn id_enumerations_are_the_crates_tables() {
         assert!(!table.is_empty(), "{def}: an empty table");
         assert_eq!(enumeration(&schema, def), table, "$defs/{def}");
     }
+    // The undecided status appears only in the decision schema.
+    assert_eq!(
+        enumeration(&committed(Document::Decision), "UndecidedStatus"),
+        ["undecided"]
+    );
     // Where the sets are used: the fields that carry these ids refer to them.
     for (def, field, set) in [
         ("Caution", "id", "CautionId"),
