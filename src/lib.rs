@@ -157,6 +157,9 @@
 //! - [`recommendation`]: the output.
 //! - [`verify`]: one check of every rule set the crate ships.
 //! - [`table`]: decision tables rendered from rule sets.
+//! - [`picture`]: the pathway rules as an SVG flowchart (`docs/pathways.svg`), a
+//!   recommendation's path through it with the facts read, and a cohort's pathways under two
+//!   policies as an alluvial diagram.
 //! - [`sources`]: every publication cited, by stable key.
 //! - `schema` (feature `schemars`): the JSON Schemas of the case, the policy and the
 //!   recommendation, the contract for services.
@@ -179,6 +182,7 @@ pub mod grid;
 mod json;
 pub mod outcomes;
 pub mod pathway;
+pub mod picture;
 pub mod policy;
 pub mod predicates;
 mod procedures;

@@ -23,6 +23,7 @@ mod hardening;
 mod json_robustness;
 mod options;
 mod pathways;
+mod pictures;
 mod properties;
 #[cfg(feature = "json")]
 mod roundtrip;

@@ -1,0 +1,161 @@
+//! The pictures hcc-pathways writes render with resvg: the committed flowchart, a highlighted
+//! recommendation for every bundled case, and a cohort flow. A document that does not parse as
+//! SVG, draws (almost) nothing, lacks its highlight, or lets text run out of a box fails here.
+
+use std::path::{Path, PathBuf};
+
+use hcc_pathways::picture::{pathway_flowchart, recommendation_svg, PathwayFlows};
+use hcc_pathways::{recommend_with, Case, Pathway, Policy};
+use svg_check::{boxes, has_font, ink, parse, pixels_near, render, tiny_skia::Pixmap, usvg};
+
+/// The highlight colour of a path (`#c0392b`).
+const HIGHLIGHT: [u8; 3] = [0xc0, 0x39, 0x2b];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn bundled_cases() -> Vec<(String, Case)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("examples/cases"))
+        .expect("examples/cases")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "bundled cases: {}", files.len());
+    files
+        .into_iter()
+        .map(|p| {
+            let json = std::fs::read_to_string(&p).expect("readable case");
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            (name, Case::from_json(&json).expect("valid bundled case"))
+        })
+        .collect()
+}
+
+/// Parses and renders, checking the size and that a real share of the canvas is drawn.
+fn drawn(svg: &str, what: &str) -> (usvg::Tree, Pixmap) {
+    let tree = parse(svg).unwrap_or_else(|e| panic!("{what} does not parse as SVG: {e}"));
+    let pixmap = render(&tree).unwrap_or_else(|e| panic!("{what} does not render: {e}"));
+    let size = tree.size().to_int_size();
+    assert_eq!(
+        (pixmap.width(), pixmap.height()),
+        (size.width(), size.height())
+    );
+    let share = ink(&pixmap) as f64 / (pixmap.width() as f64 * pixmap.height() as f64);
+    assert!(
+        share > 0.02,
+        "{what} draws almost nothing ({share:.4} of the canvas)"
+    );
+    (tree, pixmap)
+}
+
+/// Every box holds text, and all of it lies inside the box's frame.
+fn text_inside_boxes(tree: &usvg::Tree, expected_boxes: usize, what: &str) {
+    let found = boxes(tree);
+    assert_eq!(found.len(), expected_boxes, "{what}: boxes drawn");
+    for b in &found {
+        let text = b
+            .text
+            .unwrap_or_else(|| panic!("{what}: box {} has no text laid out", b.id));
+        let (f, t) = (b.frame, text);
+        assert!(
+            t.left() >= f.left() + 1.0
+                && t.right() <= f.right() - 1.0
+                && t.top() >= f.top() + 1.0
+                && t.bottom() <= f.bottom() - 1.0,
+            "{what}: the text of box {} ({t:?}) runs out of its frame ({f:?})",
+            b.id
+        );
+    }
+}
+
+#[test]
+fn the_fonts_the_wrapping_assumes_are_installed() {
+    // Without DejaVu Sans, text falls back to another font and the overflow checks below
+    // would measure that font instead (Debian: fonts-dejavu-core).
+    assert!(has_font("DejaVu Sans"), "DejaVu Sans is not installed");
+}
+
+#[test]
+fn the_committed_flowchart_renders_every_box_with_its_text_inside() {
+    let svg = std::fs::read_to_string(root().join("docs/pathways.svg")).expect("docs/pathways.svg");
+    let (tree, pixmap) = drawn(&svg, "docs/pathways.svg");
+    let chart = pathway_flowchart(&Policy::default()).expect("chart");
+    text_inside_boxes(&tree, chart.nodes().len(), "docs/pathways.svg");
+    assert_eq!(
+        pixels_near(&pixmap, HIGHLIGHT, 8),
+        0,
+        "the plain chart highlights nothing"
+    );
+}
+
+#[test]
+fn a_policy_that_changes_thresholds_draws_as_well() {
+    let policy = Policy {
+        systemic_max_child_pugh: 7,
+        up_to_seven_limit: 110,
+        ..Policy::default()
+    };
+    let chart = pathway_flowchart(&policy).expect("chart");
+    let (tree, _) = drawn(&chart.to_svg(), "the chart under a changed policy");
+    text_inside_boxes(
+        &tree,
+        chart.nodes().len(),
+        "the chart under a changed policy",
+    );
+}
+
+#[test]
+fn every_bundled_case_renders_its_highlighted_path() {
+    let policy = Policy::default();
+    let chart = pathway_flowchart(&policy).expect("chart");
+    let plain = render(&parse(&chart.to_svg()).expect("plain chart")).expect("renders");
+    for (name, case) in bundled_cases() {
+        let rec = recommend_with(&case, &policy).expect("recommendation");
+        let svg = recommendation_svg(&rec, &policy).expect("svg");
+        let (tree, pixmap) = drawn(&svg, &name);
+        text_inside_boxes(&tree, chart.nodes().len(), &name);
+        // The path is drawn heavy in the highlight colour: at least the edges and frames of
+        // two questions and the outcome (a few thousand pixels at this size).
+        let highlighted = pixels_near(&pixmap, HIGHLIGHT, 8);
+        assert!(
+            highlighted > 3000,
+            "{name}: {highlighted} highlighted pixels"
+        );
+        assert_ne!(
+            pixmap.data(),
+            plain.data(),
+            "{name}: same pixels as the plain chart"
+        );
+    }
+}
+
+#[test]
+fn the_cohort_flow_renders_every_pathway_colour() {
+    use Pathway::*;
+    let mut pairs = vec![(RepeatIntervention, RepeatIntervention); 40];
+    pairs.extend(vec![(SystemicTherapy, SystemicTherapy); 30]);
+    pairs.extend(vec![(PalliativeCare, SystemicTherapy); 12]);
+    pairs.extend(vec![(PalliativeCare, PalliativeCare); 18]);
+    let flows: PathwayFlows = pairs.into_iter().collect();
+    let (_, pixmap) = drawn(
+        &flows.to_svg("the default policy", "a <policy> & more"),
+        "cohort flow",
+    );
+    for (what, rgb) in [
+        ("repeat intervention", [0x00, 0x72, 0xb2]),
+        ("systemic therapy", [0xe6, 0x9f, 0x00]),
+        ("palliative care", [0xcc, 0x79, 0xa7]),
+    ] {
+        let n = pixels_near(&pixmap, rgb, 6);
+        assert!(n > 500, "{what}: {n} pixels of its colour");
+    }
+    // An empty cohort still renders (a note, no bars).
+    let empty = PathwayFlows::new().to_svg("a", "b");
+    assert!(render(&parse(&empty).expect("parses")).is_ok());
+}
