@@ -5,7 +5,11 @@
 //! ```text
 //! cargo run --example cohort -- examples/cohort/synthetic_cohort.jsonl examples/policies/admit_child_pugh_7.json
 //! cargo run --example cohort -- examples/cohort/synthetic_cohort.jsonl examples/policies/up_to_eleven.json
+//! cargo run --example cohort -- --svg flows.svg examples/cohort/synthetic_cohort.jsonl examples/policies/admit_child_pugh_7.json
 //! ```
+//!
+//! `--svg FILE` also writes an alluvial diagram of the pathways under the default policy to
+//! those under the alternative, with counts (`hcc_pathways::picture::PathwayFlows`).
 //!
 //! A bad line is reported on stderr as `line N: <error naming the field>` and skipped; the run
 //! goes on. Large files (or `--progress`) show a progress bar on stderr, only when stderr is a
@@ -23,20 +27,31 @@ use std::fs::File;
 use std::io::{BufReader, IsTerminal};
 use std::process::ExitCode;
 
+use hcc_pathways::picture::PathwayFlows;
 use hcc_pathways::Policy;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Files from this size on get a progress bar (when stderr is a terminal).
 const LARGE_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
-const USAGE: &str = "usage: cohort [--progress] COHORT.jsonl ALTERNATIVE_POLICY.json";
+const USAGE: &str =
+    "usage: cohort [--progress] [--svg FILE.svg] COHORT.jsonl ALTERNATIVE_POLICY.json";
 
 fn main() -> ExitCode {
     let mut force_progress = false;
     let mut paths = Vec::new();
-    for arg in std::env::args().skip(1) {
+    let mut svg_out = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--progress" => force_progress = true,
+            "--svg" => match args.next() {
+                Some(file) => svg_out = Some(file),
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -94,6 +109,18 @@ fn main() -> ExitCode {
     };
     for s in &comparison.skipped {
         eprintln!("line {}: {}", s.line, s.error);
+    }
+    if let Some(file) = svg_out {
+        let flows: PathwayFlows = comparison
+            .evaluated
+            .iter()
+            .map(|e| (e.default.pathway, e.alternative.pathway))
+            .collect();
+        let svg = flows.to_svg("the default policy", policy_path);
+        if let Err(e) = std::fs::write(&file, svg) {
+            eprintln!("error: cannot write {file}: {e}");
+            return ExitCode::from(2);
+        }
     }
     println!("Cohort {cohort_path}; alternative policy {policy_path}.");
     print!(
