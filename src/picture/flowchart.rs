@@ -818,7 +818,7 @@ impl Flowchart {
                         };
                         let mut lines = wrap(answer, chars);
                         for f in r.facts(i) {
-                            lines.extend(wrap(f, chars));
+                            lines.extend(wrap_fact(f, chars));
                         }
                         runs.push(Run {
                             lines,
@@ -1134,10 +1134,56 @@ impl Flowchart {
     }
 }
 
+/// Wraps a fact (`name = value REL setting = threshold`): when it does not fit on a line, the
+/// comparison goes on a line of its own, so that a line breaks between the value and the
+/// threshold rather than inside either.
+fn wrap_fact(fact: &str, chars: usize) -> Vec<String> {
+    if fact.chars().count() <= chars {
+        return vec![fact.to_owned()];
+    }
+    let Some(first) = fact.find(" = ") else {
+        return wrap(fact, chars);
+    };
+    let after = first + 3;
+    let split = [" < ", " > ", " ≤ ", " ≥ ", " = "]
+        .iter()
+        .filter_map(|rel| fact[after..].find(rel).map(|i| after + i))
+        .min();
+    match split {
+        Some(at) => {
+            let mut lines = wrap(&fact[..at], chars);
+            lines.extend(wrap(&fact[at + 1..], chars));
+            lines
+        }
+        None => wrap(fact, chars),
+    }
+}
+
 fn row_height(placed: &[Placed], row: usize) -> f64 {
     placed
         .iter()
         .filter(|p| p.row == row)
         .map(|p| p.h)
         .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_fact_breaks_before_its_comparison() {
+        assert_eq!(
+            wrap_fact("ecog = 0 < terminal_min_ecog = 3", 24),
+            ["ecog = 0", "< terminal_min_ecog = 3"]
+        );
+        assert_eq!(wrap_fact("ecog = 0 < 3", 24), ["ecog = 0 < 3"]);
+        assert_eq!(
+            wrap_fact("nodules = 1 = ablation_max_nodules = 3", 20),
+            ["nodules = 1", "=", "ablation_max_nodules", "= 3"]
+        );
+        let cut = wrap_fact("no_relation_here_at_all", 10);
+        assert!(cut.iter().all(|l| l.chars().count() <= 10), "{cut:?}");
+        assert_eq!(cut.concat(), "no_relation_here_at_all");
+    }
 }
