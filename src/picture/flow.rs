@@ -217,7 +217,9 @@ impl PathwayFlows {
                 let xm = (x0 + x1) / 2.0;
                 let _ = writeln!(
                     out,
-                    r#"<path class="ribbon" data-from="{}" data-to="{}" data-count="{n}" d="M {} {} C {} {} {} {} {} {} L {} {} C {} {} {} {} {} {} Z" fill="{}" fill-opacity="{}" stroke="none"><title>{} → {}: {n}</title></path>"#,
+                    r#"<path id="ribbon-{}-{}" class="ribbon" data-from="{}" data-to="{}" data-count="{n}" d="M {} {} C {} {} {} {} {} {} L {} {} C {} {} {} {} {} {} Z" fill="{}" fill-opacity="{}" stroke="none"><title>{} → {}: {n}</title></path>"#,
+                    f.wire_name(),
+                    t.wire_name(),
                     f.wire_name(),
                     t.wire_name(),
                     num(x0),
@@ -270,7 +272,8 @@ impl PathwayFlows {
                 let h = n as f64 * scale;
                 let _ = writeln!(
                     out,
-                    r#"<rect class="bar" data-side="{side}" data-pathway="{}" data-count="{n}" x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}"/>"#,
+                    r#"<rect id="bar-{side}-{}" class="bar" data-side="{side}" data-pathway="{}" data-count="{n}" x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}"/>"#,
+                    p.wire_name(),
                     p.wire_name(),
                     num(x),
                     num(tops[i]),

@@ -1020,7 +1020,7 @@ impl Flowchart {
                 let label = if branch { "yes" } else { "no" };
                 let _ = writeln!(
                     out,
-                    r#"<g class="edge" data-from="{i}" data-to="{child}" data-branch="{label}"{}{faded}>"#,
+                    r#"<g id="edge-{i}-{child}" class="edge" data-from="{i}" data-to="{child}" data-branch="{label}"{}{faded}>"#,
                     if state.is_empty() {
                         String::new()
                     } else {

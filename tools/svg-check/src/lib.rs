@@ -158,3 +158,69 @@ pub fn boxes(tree: &usvg::Tree) -> Vec<Boxed> {
     walk(tree.root(), &mut out);
     out
 }
+
+/// The colour of the pixel at (`x`, `y`), un-premultiplied, or `None` outside the pixmap.
+pub fn pixel(pixmap: &tiny_skia::Pixmap, x: f32, y: f32) -> Option<[u8; 4]> {
+    if !(x.is_finite() && y.is_finite() && x >= 0.0 && y >= 0.0) {
+        return None;
+    }
+    let c = pixmap.pixel(x as u32, y as u32)?.demultiply();
+    Some([c.red(), c.green(), c.blue(), c.alpha()])
+}
+
+/// Whether a colour is within `tolerance` (per channel) of `rgb`, fully opaque.
+pub fn near(rgba: [u8; 4], rgb: [u8; 3], tolerance: u8) -> bool {
+    rgba[3] == 255 && (0..3).all(|i| rgba[i].abs_diff(rgb[i]) <= tolerance)
+}
+
+/// An edge of a flowchart: a group whose id starts with `edge-`, and a point on its last
+/// stretch, just above the arrowhead that ends it (a point no other element covers).
+#[derive(Clone, Debug)]
+pub struct Edge {
+    /// The group's id, `edge-FROM-TO`.
+    pub id: String,
+    /// The point, in canvas coordinates.
+    pub near_tip: (f32, f32),
+}
+
+/// Every edge of a flowchart, in document order.
+pub fn edges(tree: &usvg::Tree) -> Vec<Edge> {
+    fn walk(g: &usvg::Group, out: &mut Vec<Edge>) {
+        for node in g.children() {
+            let usvg::Node::Group(child) = node else {
+                continue;
+            };
+            if child.id().starts_with("edge-") {
+                // The second path is the arrowhead.
+                let arrow = child
+                    .children()
+                    .iter()
+                    .filter_map(|n| match n {
+                        usvg::Node::Path(p) => Some(p.abs_bounding_box()),
+                        _ => None,
+                    })
+                    .nth(1);
+                if let Some(a) = arrow {
+                    out.push(Edge {
+                        id: child.id().to_owned(),
+                        near_tip: ((a.left() + a.right()) / 2.0, a.top() - 5.0),
+                    });
+                }
+            } else {
+                walk(child, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(tree.root(), &mut out);
+    out
+}
+
+/// How many pixels differ between two renderings of the same size.
+pub fn differing(a: &tiny_skia::Pixmap, b: &tiny_skia::Pixmap) -> usize {
+    a.pixels()
+        .iter()
+        .zip(b.pixels())
+        .filter(|(x, y)| x != y)
+        .count()
+}

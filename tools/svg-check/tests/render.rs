@@ -4,9 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use hcc_pathways::picture::{pathway_flowchart, recommendation_svg, PathwayFlows};
+use hcc_pathways::picture::{
+    pathway_flowchart, recommendation_svg, Node, PathwayFlows, Route, Visit,
+};
 use hcc_pathways::{recommend_with, Case, Pathway, Policy};
-use svg_check::{boxes, has_font, ink, parse, pixels_near, render, tiny_skia::Pixmap, usvg};
+use svg_check::{
+    boxes, differing, edges, has_font, ink, near, parse, pixel, pixels_near, render,
+    tiny_skia::Pixmap, usvg,
+};
 
 /// The highlight colour of a path (`#c0392b`).
 const HIGHLIGHT: [u8; 3] = [0xc0, 0x39, 0x2b];
@@ -132,6 +137,73 @@ fn every_bundled_case_renders_its_highlighted_path() {
             plain.data(),
             "{name}: same pixels as the plain chart"
         );
+
+        // Element by element: a box's frame and an edge's last stretch are in the highlight
+        // colour exactly when they are on the path.
+        let route = Route::for_recommendation(&chart, &rec);
+        let visits = route.visits();
+        for b in boxes(&tree) {
+            let i: usize = b.id["node-".len()..].parse().expect("node index");
+            let on_path = visits[i] != Visit::NotVisited;
+            let f = b.frame;
+            let border = pixel(&pixmap, f.left().floor(), (f.top() + f.bottom()) / 2.0)
+                .expect("inside the canvas");
+            assert_eq!(
+                near(border, HIGHLIGHT, 12),
+                on_path,
+                "{name}: the frame of {} ({border:?}); on the path: {on_path}",
+                b.id
+            );
+        }
+        let drawn_edges = edges(&tree);
+        let decisions = chart
+            .nodes()
+            .iter()
+            .filter(|n| matches!(n, Node::Decision(_)))
+            .count();
+        assert_eq!(drawn_edges.len(), 2 * decisions, "{name}: edges drawn");
+        for e in drawn_edges {
+            let mut ends = e.id["edge-".len()..].split('-').map(|n| n.parse::<usize>());
+            let (Some(Ok(from)), Some(Ok(to))) = (ends.next(), ends.next()) else {
+                panic!("{name}: edge id {}", e.id)
+            };
+            let Node::Decision(d) = &chart.nodes()[from] else {
+                panic!("{name}: {} leaves an outcome", e.id)
+            };
+            let taken = match visits[from] {
+                Visit::Answered(v) => to == if v { d.yes } else { d.no },
+                _ => false,
+            };
+            let (x, y) = e.near_tip;
+            let at = pixel(&pixmap, x, y).expect("inside the canvas");
+            assert_eq!(
+                near(at, HIGHLIGHT, 12),
+                taken,
+                "{name}: edge {} at ({x}, {y}) is {at:?}; taken: {taken}",
+                e.id
+            );
+        }
+    }
+}
+
+/// Every element with an id among `ids` changes at least `min` pixels: removing it from the
+/// document and rendering again differs from the full rendering by that much.
+fn each_draws(svg: &str, ids: &[String], min: usize, what: &str) {
+    let full = render(&parse(svg).expect("parses")).expect("renders");
+    let doc = roxmltree::Document::parse(svg).expect("well-formed");
+    for id in ids {
+        let node = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some(id.as_str()))
+            .unwrap_or_else(|| panic!("{what}: no element `{id}`"));
+        let range = node.range();
+        let without = format!("{}{}", &svg[..range.start], &svg[range.end..]);
+        let rendered = render(&parse(&without).expect("parses")).expect("renders");
+        let changed = differing(&full, &rendered);
+        assert!(
+            changed >= min,
+            "{what}: `{id}` changes only {changed} pixels"
+        );
     }
 }
 
@@ -155,6 +227,17 @@ fn the_cohort_flow_renders_every_pathway_colour() {
         let n = pixels_near(&pixmap, rgb, 6);
         assert!(n > 500, "{what}: {n} pixels of its colour");
     }
+    // Each ribbon and each bar is drawn: without it, the picture changes.
+    let svg = flows.to_svg("the default policy", "a <policy> & more");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed");
+    let ids: Vec<String> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("id"))
+        .filter(|id| id.starts_with("ribbon-") || id.starts_with("bar-"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(ids.len(), 4 + 6, "four ribbons and six bars: {ids:?}");
+    each_draws(&svg, &ids, 100, "cohort flow");
     // An empty cohort still renders (a note, no bars).
     let empty = PathwayFlows::new().to_svg("a", "b");
     assert!(render(&parse(&empty).expect("parses")).is_ok());
