@@ -441,7 +441,7 @@ impl Flowchart {
     /// let chart = pathway_flowchart(&Policy::default())?;
     /// let svg = chart.to_svg_with(&Route::for_assessment(&chart, &a));
     /// assert!(svg.contains(r#"data-rule="R2" data-visit="reached""#));
-    /// assert!(svg.contains("ecog = 3 = terminal_min_ecog = 3"));
+    /// assert!(svg.contains(">= terminal_min_ecog = 3<"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_svg_with(&self, route: &Route) -> String {
