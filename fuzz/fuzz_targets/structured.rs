@@ -214,7 +214,7 @@ fuzz_target!(|data: &[u8]| {
         (Ok(c), Ok(r)) => {
             assert_eq!(
                 (c.pathway, c.rule),
-                (r.pathway, r.rule.as_ref()),
+                (r.pathway, r.rule),
                 "classify vs recommend"
             );
             let back: Recommendation =
