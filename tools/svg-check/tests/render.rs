@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use hcc_pathways::picture::{
-    pathway_flowchart, recommendation_svg, Node, PathwayFlows, Route, Visit,
+    pathway_flowchart, recommendation_svg, Flowchart, Node, PathwayFlows, Route, Visit,
 };
 use hcc_pathways::{recommend_with, Case, Pathway, Policy};
 use svg_check::{
@@ -142,6 +142,7 @@ fn every_bundled_case_renders_its_highlighted_path() {
         // colour exactly when they are on the path.
         let route = Route::for_recommendation(&chart, &rec);
         let visits = route.visits();
+        assert_eq!(route.reached_rule(&chart), Some(rec.rule.wire_name()));
         for b in boxes(&tree) {
             let i: usize = b.id["node-".len()..].parse().expect("node index");
             let on_path = visits[i] != Visit::NotVisited;
@@ -155,35 +156,67 @@ fn every_bundled_case_renders_its_highlighted_path() {
                 b.id
             );
         }
-        let drawn_edges = edges(&tree);
-        let decisions = chart
-            .nodes()
-            .iter()
-            .filter(|n| matches!(n, Node::Decision(_)))
-            .count();
-        assert_eq!(drawn_edges.len(), 2 * decisions, "{name}: edges drawn");
-        for e in drawn_edges {
-            let mut ends = e.id["edge-".len()..].split('-').map(|n| n.parse::<usize>());
-            let (Some(Ok(from)), Some(Ok(to))) = (ends.next(), ends.next()) else {
-                panic!("{name}: edge id {}", e.id)
-            };
-            let Node::Decision(d) = &chart.nodes()[from] else {
-                panic!("{name}: {} leaves an outcome", e.id)
-            };
-            let taken = match visits[from] {
-                Visit::Answered(v) => to == if v { d.yes } else { d.no },
-                _ => false,
-            };
-            let (x, y) = e.near_tip;
-            let at = pixel(&pixmap, x, y).expect("inside the canvas");
-            assert_eq!(
-                near(at, HIGHLIGHT, 12),
-                taken,
-                "{name}: edge {} at ({x}, {y}) is {at:?}; taken: {taken}",
-                e.id
-            );
-        }
+        edges_lit_on_the_route(&tree, &pixmap, &chart, &route, &name);
     }
+}
+
+/// Each edge's last stretch shows the highlight colour exactly when the route follows it (an
+/// answered branch, or either branch of an open decision; open branches are dashed, so some of
+/// ten pixels up from the arrowhead must be lit, and none off the route).
+fn edges_lit_on_the_route(
+    tree: &usvg::Tree,
+    pixmap: &Pixmap,
+    chart: &Flowchart,
+    route: &Route,
+    what: &str,
+) {
+    let visits = route.visits();
+    let drawn = edges(tree);
+    let decisions = chart
+        .nodes()
+        .iter()
+        .filter(|n| matches!(n, Node::Decision(_)))
+        .count();
+    assert_eq!(drawn.len(), 2 * decisions, "{what}: edges drawn");
+    for e in drawn {
+        let mut ends = e.id["edge-".len()..].split('-').map(|n| n.parse::<usize>());
+        let (Some(Ok(from)), Some(Ok(to))) = (ends.next(), ends.next()) else {
+            panic!("{what}: edge id {}", e.id)
+        };
+        let Node::Decision(d) = &chart.nodes()[from] else {
+            panic!("{what}: {} leaves an outcome", e.id)
+        };
+        let on_route = match visits[from] {
+            Visit::Answered(v) => to == if v { d.yes } else { d.no },
+            Visit::Open => true,
+            _ => false,
+        };
+        let (x, y) = e.near_tip;
+        let lit = (0..10)
+            .filter_map(|k| pixel(pixmap, x, y - k as f32))
+            .filter(|p| near(*p, HIGHLIGHT, 12))
+            .count();
+        assert_eq!(
+            lit > 0,
+            on_route,
+            "{what}: edge {} near ({x}, {y}) has {lit} lit pixels; on the route: {on_route}",
+            e.id
+        );
+    }
+}
+
+#[test]
+fn an_open_answer_renders_both_branches_in_the_highlight() {
+    let chart = pathway_flowchart(&Policy::default()).expect("chart");
+    let route = Route::walk(&chart, |t| match t {
+        "locally_treatable" => None,
+        "fit_for_intervention" | "fit_for_systemic" => Some(true),
+        _ => Some(false),
+    });
+    assert!(route.visits().contains(&Visit::Open));
+    let (tree, pixmap) = drawn(&chart.to_svg_with(&route), "an open route");
+    text_inside_boxes(&tree, chart.nodes().len(), "an open route");
+    edges_lit_on_the_route(&tree, &pixmap, &chart, &route, "an open route");
 }
 
 /// Every element with an id among `ids` changes at least `min` pixels: removing it from the
