@@ -14,6 +14,12 @@
 //! id (a string of 1 to 64 characters, or a non-negative integer) that every report line about
 //! the case repeats. `--format markdown` (the default) prints tables for people; `csv` and
 //! `jsonl` print one record per case and alternative policy, every case, with what changed.
+//! `--svg FILE` also writes an alluvial diagram of the pathways under the baseline to those
+//! under the first policy compared with it, with counts (`hcc_pathways::picture::PathwayFlows`):
+//!
+//! ```text
+//! cargo run --example cohort -- --svg flows.svg --policy examples/policies/admit_child_pugh_7.json examples/cohort/synthetic_cohort.jsonl
+//! ```
 //!
 //! A bad line is reported on stderr as `line N: <error naming the field>` and skipped; the run
 //! goes on. Large files (or `--progress`) show a progress bar on stderr, only when stderr is a
@@ -36,6 +42,7 @@ use std::io::{BufReader, IsTerminal, Write};
 use std::process::ExitCode;
 
 use cli::Failure;
+use hcc_pathways::picture::PathwayFlows;
 use hcc_pathways::Policy;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use report::{Format, Named};
@@ -44,7 +51,7 @@ use report::{Format, Named};
 const LARGE_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 const USAGE: &str = "usage: cohort [--policy POLICY.json]... [--format markdown|csv|jsonl] \
-                     [--progress] COHORT.jsonl [POLICY.json]";
+                     [--progress] [--svg FLOWS.svg] COHORT.jsonl [POLICY.json]";
 
 const DISCLAIMER: &str = "Counts describe what the rules do to these cases, not clinical \
                           outcomes. Decision support for a multidisciplinary tumour board, never \
@@ -61,6 +68,8 @@ pub struct Options {
     pub progress: bool,
     /// The cohort file.
     pub cohort: String,
+    /// Where to write the flows from the baseline to the first policy compared, if anywhere.
+    pub svg: Option<String>,
 }
 
 /// Reads the command line (without the program name); `None` when help was asked for.
@@ -77,6 +86,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Optio
             "--policy" => o.policies.push(args.value(&arg)?),
             "--format" => o.format = args.value(&arg)?.parse().map_err(Failure::usage)?,
             "--progress" => o.progress = true,
+            "--svg" => o.svg = Some(args.value(&arg)?),
             "-h" | "--help" => return Ok(None),
             flag if cli::is_flag(flag) => return Err(cli::unknown_flag(flag)),
             _ => positional.push(arg),
@@ -149,6 +159,16 @@ fn report(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), F
     let comparison = result.map_err(|e| Failure::io(format!("reading {cohort} failed: {e}")))?;
     for s in &comparison.skipped {
         let _ = writeln!(err, "line {}: {}", s.line, s.error);
+    }
+    if let Some(file) = &o.svg {
+        let flows: PathwayFlows = comparison
+            .evaluated
+            .iter()
+            .filter_map(|e| Some((e.outcomes.first()?.pathway, e.outcomes.get(1)?.pathway)))
+            .collect();
+        let svg = flows.to_svg(&named[0].name, &named[1].name);
+        std::fs::write(file, svg)
+            .map_err(|e| Failure::io(format!("cannot write {}: {e}", cli::shown(file))))?;
     }
     let text = report::render(o.format, &comparison, &named);
     // `write!`, not `print!`: a closed pipe (`| head`) is an I/O error, not a panic.

@@ -191,6 +191,9 @@
 //! - [`recommendation`]: the output.
 //! - [`verify`]: one check of every rule set the crate ships.
 //! - [`table`]: decision tables rendered from rule sets.
+//! - [`picture`]: the pathway rules as an SVG flowchart (`docs/pathways.svg`), a
+//!   recommendation's path through it with the facts read, and a cohort's pathways under two
+//!   policies as an alluvial diagram.
 //! - [`sources`]: every publication cited, by stable key.
 //! - `schema` (feature `schemars`): the JSON Schemas of the case, the policy, the
 //!   recommendation and the error, the contract for services.
@@ -219,6 +222,7 @@ mod json;
 pub mod outcomes;
 pub mod pathway;
 mod pathway_names;
+pub mod picture;
 pub mod policy;
 pub mod predicates;
 mod procedures;
@@ -329,6 +333,53 @@ pub enum Decision {
     Decided(Recommendation),
     /// Completions of the unknown facts lead to different pathways.
     Undecided(Undecided),
+}
+
+impl Decision {
+    /// The recommendation, when the pathway is decided.
+    pub fn recommendation(&self) -> Option<&Recommendation> {
+        match self {
+            Decision::Decided(rec) => Some(rec),
+            Decision::Undecided(_) => None,
+        }
+    }
+
+    /// The status: decided or undecided.
+    pub fn status(&self) -> recommendation::Status {
+        match self {
+            Decision::Decided(_) => recommendation::Status::Decided,
+            Decision::Undecided(_) => recommendation::Status::Undecided,
+        }
+    }
+
+    /// The outcome as compact JSON (the decision schema): a lean recommendation
+    /// ([`Recommendation::to_json`]) or the undecided outcome.
+    #[cfg(feature = "json")]
+    pub fn to_json(&self) -> String {
+        match self {
+            Decision::Decided(rec) => rec.to_json(),
+            Decision::Undecided(u) => u.to_json(),
+        }
+    }
+
+    /// The outcome as indented JSON, for people, a recommendation with its explanation.
+    #[cfg(feature = "json")]
+    pub fn to_json_pretty(&self) -> String {
+        match self {
+            Decision::Decided(rec) => rec.to_json_pretty(),
+            Decision::Undecided(u) => u.to_json_pretty(),
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    /// The recommendation's report, or the undecided outcome's.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Decision::Decided(rec) => rec.fmt(f),
+            Decision::Undecided(u) => u.fmt(f),
+        }
+    }
 }
 
 /// Decides a case under the default policy: a [`Recommendation`] when the pathway is decided,

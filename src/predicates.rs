@@ -184,20 +184,23 @@ fn child_pugh_against(a: &Assessment, t: &mut Trace, cmp: Cmp, s: Setting) -> Tr
 }
 
 /// A condition on performance status and the Child–Pugh score together, over every pair the
-/// case allows (exact where two comparisons read the same unknown fact). `record` writes the
-/// facts when all are known.
+/// case allows (exact where two comparisons read the same unknown fact). `record(t, ecog,
+/// child_pugh)` writes the comparisons of the facts known (`ecog`, `child_pugh`: whether each
+/// is) and returns their result when both are.
 fn over_performance_and_child_pugh(
     a: &Assessment,
     t: &mut Trace,
-    mut record: impl FnMut(&mut Trace) -> bool,
+    mut record: impl FnMut(&mut Trace, bool, bool) -> bool,
     f: impl Fn(u8, Option<bool>, u8) -> bool,
 ) -> Truth {
     let cp = a.child_pugh();
     let ps_known =
         a.ecog().is_some() && (a.cancer_related().is_some() || !matches!(a.ecog(), Some(1 | 2)));
     if ps_known && cp.known().is_some() {
-        return record(t).into();
+        return record(t, true, true).into();
     }
+    // The facts known are compared as usual; the truth is over those not known.
+    record(t, a.ecog().is_some(), cp.known().is_some());
     note_unknown_performance(a, t);
     if cp.known().is_none() {
         note_unknown_child_pugh(a, t);
@@ -694,20 +697,33 @@ clinical_predicate!(
             Truth::False => &[false],
             Truth::Unknown => &[false, true],
         };
-        let record = |t: &mut Trace| {
+        // Writes the comparisons of the facts known (`ek`: ECOG, `ck`: Child-Pugh).
+        let record = |t: &mut Trace, ek: bool, ck: bool| {
             let (e, c) = (a.ecog().unwrap_or(0), a.child_pugh().min());
-            let ecog_ok = against(t, "ecog", e, Cmp::Le, Setting::SystemicMaxEcog, p.systemic_max_ecog);
-            let cp_ok = against(t, "child_pugh_score", c, Cmp::Le, Setting::SystemicMaxChildPugh, p.systemic_max_child_pugh);
-            let later_ok = later != Truth::True || {
-                let e2 = against(t, "ecog", e, Cmp::Le, Setting::LaterLineMaxEcog, p.later_line_max_ecog);
-                let c2 = against(t, "child_pugh_score", c, Cmp::Le, Setting::LaterLineMaxChildPugh, p.later_line_max_child_pugh);
-                e2 && c2
-            };
-            ecog_ok && cp_ok && later_ok
+            let mut ok = true;
+            if ek {
+                ok &= against(t, "ecog", e, Cmp::Le, Setting::SystemicMaxEcog, p.systemic_max_ecog);
+            }
+            if ck {
+                ok &= against(t, "child_pugh_score", c, Cmp::Le, Setting::SystemicMaxChildPugh, p.systemic_max_child_pugh);
+            }
+            if later == Truth::True {
+                if ek {
+                    ok &= against(t, "ecog", e, Cmp::Le, Setting::LaterLineMaxEcog, p.later_line_max_ecog);
+                }
+                if ck {
+                    ok &= against(t, "child_pugh_score", c, Cmp::Le, Setting::LaterLineMaxChildPugh, p.later_line_max_child_pugh);
+                }
+            }
+            ok
         };
         let fitness = if later.is_unknown() {
+            record(t, a.ecog().is_some(), a.child_pugh().known().is_some());
             note_unknown_performance(a, t);
             let cp = a.child_pugh();
+            if cp.known().is_none() {
+                note_unknown_child_pugh(a, t);
+            }
             over(
                 performance_completions(a)
                     .flat_map(|(e, _)| (cp.min()..=cp.max()).flat_map(move |c| laters.iter().map(move |l| (e, c, *l)))),
@@ -1316,9 +1332,10 @@ clinical_predicate!(
     [EMERALD_1, LEAP_012],
     |a, t| {
         let p = a.policy();
-        let record = |t: &mut Trace| {
-            let e = against(t, "ecog", a.ecog().unwrap_or(0), Cmp::Le, Setting::TaceSystemicMaxEcog, p.tace_systemic_max_ecog);
-            let c = against(t, "child_pugh_score", a.child_pugh().min(), Cmp::Le, Setting::TaceSystemicMaxChildPugh, p.tace_systemic_max_child_pugh);
+        // Writes the comparisons of the facts known (`ek`: ECOG, `ck`: Child-Pugh).
+        let record = |t: &mut Trace, ek: bool, ck: bool| {
+            let e = !ek || against(t, "ecog", a.ecog().unwrap_or(0), Cmp::Le, Setting::TaceSystemicMaxEcog, p.tace_systemic_max_ecog);
+            let c = !ck || against(t, "child_pugh_score", a.child_pugh().min(), Cmp::Le, Setting::TaceSystemicMaxChildPugh, p.tace_systemic_max_child_pugh);
             e && c
         };
         over_performance_and_child_pugh(a, t, record, |e, _, c| {

@@ -616,6 +616,19 @@ pub struct Undecided {
 }
 
 impl Undecided {
+    /// The outcome as compact JSON (the decision schema's undecided shape).
+    #[cfg(feature = "json")]
+    pub fn to_json(&self) -> String {
+        // Every field is a string, a bool, a finite number or a list of them.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The outcome as indented JSON, for people.
+    #[cfg(feature = "json")]
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
     /// The outcome of an assessed case whose pathway is not decided.
     pub(crate) fn build(a: &Assessment) -> Result<Undecided, crate::Error> {
         let t = tables();
@@ -1449,6 +1462,50 @@ fn policy_info(policy: &Policy) -> PolicyInfo {
 fn keys(sources: &[Source]) -> String {
     let keys: Vec<&str> = sources.iter().map(Source::key).collect();
     keys.join(", ")
+}
+
+impl fmt::Display for Undecided {
+    /// A readable report for clinicians: the candidate pathways, and what each value of each
+    /// fact needed leads to.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Pathway: not decided — facts the case leaves unknown decide between pathways"
+        )?;
+        writeln!(f, "\nCandidates:")?;
+        for c in &self.candidates {
+            writeln!(
+                f,
+                "  - {} ({}): rule {}",
+                c.pathway.label(),
+                c.pathway,
+                c.rules
+            )?;
+        }
+        writeln!(f, "\nFacts needed (what each value leads to):")?;
+        for need in &self.facts_needed {
+            writeln!(f, "  ? {}", need.fact)?;
+            for v in &need.values {
+                match v.pathway {
+                    Some(p) => writeln!(f, "      {} → {}", v.value, p.label())?,
+                    None => writeln!(f, "      {} → still open", v.value)?,
+                }
+            }
+        }
+        let facts: Vec<&str> = self.unknown_facts.iter().map(AsRef::as_ref).collect();
+        writeln!(f, "\nNot known: {}", facts.join(", "))?;
+        writeln!(f, "\nScores:  {}", self.scores)?;
+        write!(f, "\nPolicy: digest {}", self.policy.digest)?;
+        for c in &self.policy.changed {
+            write!(f, "; {} = {} (default {})", c.setting, c.value, c.default)?;
+        }
+        writeln!(
+            f,
+            "\nRule set {} {}",
+            self.rule_set.id, self.rule_set.version
+        )?;
+        write!(f, "\n{}", self.mdt_statement)
+    }
 }
 
 impl fmt::Display for Recommendation {

@@ -28,6 +28,7 @@ mod hardening;
 mod json_robustness;
 mod options;
 mod pathways;
+mod pictures;
 #[cfg(feature = "schemars")]
 mod problems;
 mod properties;

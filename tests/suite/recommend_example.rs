@@ -134,3 +134,38 @@ fn a_closed_pipe_ends_quietly_and_other_write_errors_are_reported() {
         }
     }
 }
+
+#[test]
+fn a_case_with_unknown_facts_is_decided_or_names_the_facts_needed() {
+    // Decided whatever the unknown facts are: the recommendation, with what is pending.
+    let (status, out, err) = run(
+        &["examples/cases/unknown/decided_pending_afp_and_tolerance_unknown.json"],
+        "",
+    );
+    assert_eq!(status, 0, "{err}");
+    assert!(out.starts_with("Pathway: Systemic therapy"), "{out}");
+    assert!(out.contains("? option ramucirumab"), "{out}");
+    assert!(out.contains("[needs: recurrence.afp_ng_ml]"), "{out}");
+
+    // Undecided: the candidates and what each value of the fact needed leads to.
+    let undecided = "examples/cases/unknown/undecided_ecog_unknown.json";
+    let (status, out, err) = run(&[undecided], "");
+    assert_eq!(status, 0, "{err}");
+    assert!(out.starts_with("Pathway: not decided"), "{out}");
+    assert!(out.contains("? performance_status.ecog"), "{out}");
+    assert!(out.contains("3 → Palliative care"), "{out}");
+    let (status, out, err) = run(&["--json", undecided], "");
+    assert_eq!(status, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(doc["status"], "undecided");
+    assert_eq!(doc["facts_needed"][0]["fact"], "performance_status.ecog");
+
+    // The flowchart of the undecided case leaves the ECOG question open.
+    let scratch = Scratch::new("recommend-unknown-svg");
+    let svg = scratch.file("route.svg", "");
+    let (status, _, err) = run(&["--svg", &svg, undecided], "");
+    assert_eq!(status, 0, "{err}");
+    let drawn = std::fs::read_to_string(&svg).expect("written");
+    assert!(drawn.contains(r#"data-visit="open""#), "an open question");
+    assert!(drawn.contains(r#"data-rule="R3" data-visit="possible""#));
+}

@@ -316,3 +316,41 @@ fn decisions_with_unknown_facts_follow_the_committed_schemas() {
     }
     assert!(decided > 0 && undecided > 0);
 }
+
+/// The flowchart draws a case with unknown facts as it is decided: a decided recommendation's
+/// route reaches or may reach exactly its deciding rules (a question whose fact is unknown
+/// leaves both branches open), and an undecided case's route may reach exactly its candidate
+/// rules.
+#[test]
+fn the_flowchart_route_of_a_case_with_unknown_facts_reaches_its_rules() {
+    use hcc_pathways::picture::{pathway_flowchart, recommendation_svg, Route, Visit};
+    let policy = Policy::default();
+    let chart = pathway_flowchart(&policy).expect("chart");
+    let (mut decided, mut undecided, mut open) = (0, 0, 0);
+    for (_, case) in blanked_sample(600, 29) {
+        let decision = decide(&case).expect("valid");
+        let rules = match &decision {
+            Decision::Decided(rec) => {
+                let svg = recommendation_svg(rec, &policy);
+                assert!(svg.is_ok(), "{svg:?} for {case:?}");
+                decided += 1;
+                rec.rules
+            }
+            Decision::Undecided(u) => {
+                undecided += 1;
+                u.rules
+            }
+        };
+        let route = Route::for_assessment(&chart, &Assessment::new(&case, &policy).expect("valid"));
+        let mut drawn = route.outcome_rules(&chart);
+        drawn.sort_unstable();
+        let mut expected: Vec<&str> = rules.iter().map(PathwayRule::wire_name).collect();
+        expected.sort_unstable();
+        assert_eq!(drawn, expected, "{case:?}");
+        open += usize::from(route.visits().contains(&Visit::Open));
+    }
+    assert!(
+        decided > 0 && undecided > 0 && open > 0,
+        "{decided} {undecided} {open}"
+    );
+}
