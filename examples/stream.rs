@@ -51,7 +51,7 @@ impl Counts {
 fn run(reader: impl BufRead, policy: &Policy, recommend: bool, quiet: bool) -> io::Result<Counts> {
     let mut counts = Counts::default();
     if recommend {
-        for line in stream::recommend(reader, policy).map_err(io::Error::other)? {
+        for line in stream::recommend(reader, policy) {
             let line = line?;
             counts.record(
                 line.number,
@@ -60,7 +60,7 @@ fn run(reader: impl BufRead, policy: &Policy, recommend: bool, quiet: bool) -> i
             );
         }
     } else {
-        for line in stream::classify(reader, policy).map_err(io::Error::other)? {
+        for line in stream::classify(reader, policy) {
             let line = line?;
             counts.record(
                 line.number,

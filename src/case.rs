@@ -2,12 +2,20 @@
 //!
 //! Every field is typed; quantities are validated newtypes ([`crate::quantity`]); sets are bit
 //! sets; the whole [`Case`] is `Copy` and owns no heap memory, so evaluating one never allocates.
-//! Per-field ranges are checked when a value is built; facts that depend on each other are
-//! checked by [`Case::validate`], which [`crate::recommend`] always runs.
+//! A [`Case`] is valid by construction: it is obtained only checked — from JSON
+//! ([`Case::from_json`], serde) or from typed facts ([`Case::builder`], [`CaseBuilder`]) — so
+//! [`crate::recommend`] and [`crate::classify`] read it without checking it again. Its parts
+//! ([`PerformanceStatus`], [`LiverFunction`], …) are plain data with public fields; per-field
+//! ranges are checked when a value is built, the facts that depend on each other when a case
+//! is.
 
 #[cfg(feature = "schemars")]
 use std::borrow::Cow;
 use std::fmt;
+
+mod builder;
+
+pub use builder::CaseBuilder;
 
 use crate::error::Error;
 use crate::quantity::{
@@ -578,34 +586,87 @@ pub struct DrugSafety {
 /// A patient whose HCC recurred after interventional therapy: the input of
 /// [`recommend`](crate::recommend).
 ///
-/// Build one field by field, or parse JSON with [`Case::from_json`] (unknown fields are
-/// rejected). Either way [`Case::validate`] checks the facts that depend on each other.
-///
 /// Every fact but the procedures received may be unknown (spec §8): `None` here, `null` in
 /// JSON. The recommendation is still decided when no completion of the unknown facts could
 /// change the pathway; otherwise it names the facts needed ([`crate::decide`]).
+///
+/// ```
+/// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+/// let case = hcc_pathways::Case::from_json(&json)?;
+/// assert_eq!(case.recurrence().intrahepatic.nodules.map(|n| n.get()), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// A case is valid by construction: it is obtained only checked, so the functions that read
+/// one never check it again. The ways in are [`Case::from_json`] (and
+/// [`Case::from_json_bytes`], [`Case::from_json_all`], serde's `Deserialize`), which reject
+/// unknown fields and name each problem by its JSON path, and [`Case::builder`] with typed
+/// setters, whose [`CaseBuilder::build`] gives the same errors; [`Case::to_builder`] derives a
+/// changed case. The facts are read through [`Case::performance_status`],
+/// [`Case::liver_function`], [`Case::goals_of_care`], [`Case::recurrence`],
+/// [`Case::history`] and [`Case::drug_safety`].
+///
+/// Its fields are private, so an unchecked case cannot be written or changed in place:
+///
+/// ```compile_fail
+/// # let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json").unwrap();
+/// let mut case = hcc_pathways::Case::from_json(&json).unwrap();
+/// case.performance_status.ecog = None;
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::case))]
 pub struct Case {
     /// Performance status.
-    pub performance_status: PerformanceStatus,
+    pub(crate) performance_status: PerformanceStatus,
     /// Liver function.
-    pub liver_function: LiverFunction,
+    pub(crate) liver_function: LiverFunction,
     /// Goals of care; `null`: not known.
     #[cfg_attr(
         feature = "serde",
         serde(deserialize_with = "crate::case_serde::nullable")
     )]
-    pub goals_of_care: Option<GoalsOfCare>,
+    pub(crate) goals_of_care: Option<GoalsOfCare>,
     /// The recurrence.
-    pub recurrence: Recurrence,
+    pub(crate) recurrence: Recurrence,
     /// Treatment history.
-    pub history: History,
+    pub(crate) history: History,
     /// Drug-safety facts.
-    pub drug_safety: DrugSafety,
+    pub(crate) drug_safety: DrugSafety,
+}
+
+impl Case {
+    /// Performance status.
+    pub fn performance_status(&self) -> &PerformanceStatus {
+        &self.performance_status
+    }
+
+    /// Liver function.
+    pub fn liver_function(&self) -> &LiverFunction {
+        &self.liver_function
+    }
+
+    /// Goals of care; `None`: not known.
+    pub fn goals_of_care(&self) -> Option<GoalsOfCare> {
+        self.goals_of_care
+    }
+
+    /// The recurrence.
+    pub fn recurrence(&self) -> &Recurrence {
+        &self.recurrence
+    }
+
+    /// Treatment history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Drug-safety facts.
+    pub fn drug_safety(&self) -> &DrugSafety {
+        &self.drug_safety
+    }
 }
 
 /// Every JSON path [`Case::unknown_facts`] may name, in document order.
@@ -644,9 +705,9 @@ impl Case {
     ///
     /// ```
     /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
-    /// let mut case = hcc_pathways::Case::from_json(&json)?;
+    /// let case = hcc_pathways::Case::from_json(&json)?;
     /// assert_eq!(case.unknown_facts().count(), 0);
-    /// case.drug_safety.varices = None;
+    /// let case = case.to_builder().unknown("drug_safety.varices").build()?;
     /// assert_eq!(case.unknown_facts().collect::<Vec<_>>(), ["drug_safety.varices"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -6,8 +6,51 @@
 use serde::de::{Deserialize, Deserializer, Error as _};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::case::{Ascites, Encephalopathy, Intrahepatic, LiverFunction, PerformanceStatus};
+use crate::case::{
+    Ascites, Case, DrugSafety, Encephalopathy, GoalsOfCare, History, Intrahepatic, LiverFunction,
+    PerformanceStatus, Recurrence,
+};
 use crate::quantity::{Albumin, Bilirubin, ChildPughScore, DiameterMm, Ecog, Inr, NoduleCount};
+
+/// A case document as read, each field in range but the facts not yet checked against each
+/// other: what [`Case::from_json`] reads before it checks the cross-field rules (naming their
+/// fields), and what `Case`'s `Deserialize` reads before it does the same.
+#[derive(serde::Deserialize)]
+#[serde(rename = "Case", deny_unknown_fields)]
+pub(crate) struct CaseDoc {
+    performance_status: PerformanceStatus,
+    liver_function: LiverFunction,
+    #[serde(deserialize_with = "nullable")]
+    goals_of_care: Option<GoalsOfCare>,
+    recurrence: Recurrence,
+    history: History,
+    drug_safety: DrugSafety,
+}
+
+impl CaseDoc {
+    /// The facts read, not yet checked against each other.
+    pub(crate) fn unchecked(self) -> Case {
+        Case {
+            performance_status: self.performance_status,
+            liver_function: self.liver_function,
+            goals_of_care: self.goals_of_care,
+            recurrence: self.recurrence,
+            history: self.history,
+            drug_safety: self.drug_safety,
+        }
+    }
+}
+
+/// Reads a case document and checks it: a case read by serde is as valid as one from
+/// [`Case::from_json`] (whose errors name the field by its JSON path; here the error's message
+/// names it).
+impl<'de> Deserialize<'de> for Case {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let case = CaseDoc::deserialize(d)?.unchecked();
+        case.validate().map_err(D::Error::custom)?;
+        Ok(case)
+    }
+}
 
 /// A fact whose key must be written and whose value may be `null` (not known).
 pub(crate) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(

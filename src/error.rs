@@ -142,13 +142,17 @@ impl Reason {
 /// Every [`Error::Invalid`] names the field at fault as a JSON path from the root of the
 /// document the function reads: keys joined by `.`, array indices as `[i]`
 /// (`history.systemic_regimens[0].regimen`), the empty path for the document itself. A function
-/// that takes a case and a policy names the policy's fields under `policy.`:
+/// that reads a case and a policy in one document names the policy's fields under `policy.`
+/// (the HTTP service and the Python bindings do, with [`Error::within`]):
 ///
 /// | entry point | a case field | a policy field |
 /// |---|---|---|
-/// | [`Case::from_json`](crate::Case::from_json), [`Case::validate`](crate::Case::validate), the [`quantity`](crate::quantity) constructors | `performance_status.ecog` | — |
-/// | [`Policy::from_json`](crate::Policy::from_json), [`Policy::validate`](crate::Policy::validate) | — | `terminal_min_ecog` |
-/// | [`recommend`](crate::recommend), [`recommend_with`](crate::recommend_with), [`classify`](crate::classify), [`classify_all`](crate::classify_all), [`recommend_all`](crate::recommend_all), the streams of [`stream`](crate::stream) | `performance_status.ecog` | `policy.terminal_min_ecog` |
+/// | [`Case::from_json`](crate::Case::from_json), [`CaseBuilder::build`](crate::case::CaseBuilder::build), the [`quantity`](crate::quantity) constructors, the lines of [`stream`](crate::stream) | `performance_status.ecog` | — |
+/// | [`Policy::from_json`](crate::Policy::from_json), [`Policy::with`](crate::Policy::with) | — | `terminal_min_ecog` |
+///
+/// [`recommend`](crate::recommend), [`classify`](crate::classify) and the other functions that
+/// take a [`Case`](crate::Case) and a [`Policy`](crate::Policy) report no field: both are valid
+/// by construction.
 ///
 /// A lab value is named as a whole (`liver_function.bilirubin`): its bounds depend on its unit.
 /// A key that is unknown or given twice is named itself (`recurrence.intrahepatic.size`).

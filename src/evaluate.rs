@@ -1,7 +1,7 @@
 //! The pipeline: every decision made once per case, in order, each rule set reading the leaves
 //! it needs from one cache so that each distinct predicate is evaluated once.
 //!
-//! 1. [`Assessment::new`]: validate; the line of therapy; the order of its options; which
+//! 1. [`Assessment::new`]: the line of therapy; the order of its options; which
 //!    regimens are eligible; the pathway. Classification stops here.
 //! 2. [`plan`]: the options inside the pathway (the procedure, the regimens offered, best
 //!    supportive care, TACE with systemic therapy), then the cautions, considerations and
@@ -371,24 +371,24 @@ fn pathway_implications(policy: &Policy) -> ([LeafImplication; MAX_IMPLICATIONS]
 }
 
 impl Assessment {
-    /// Validates the case and the policy, then decides — each once, in this order — the line
-    /// of therapy, the order of its options, which regimens are eligible, and the pathway.
-    /// Facts may be unknown: the decisions are then the verdicts their completions allow, and
-    /// the pathway may be undecided ([`Assessment::pathway_decision`]).
+    /// Decides — each once, in this order — the line of therapy, the order of its options,
+    /// which regimens are eligible, and the pathway. The case and the policy are valid by
+    /// construction, so nothing is checked again. Facts may be unknown: the decisions are then
+    /// the verdicts their completions allow, and the pathway may be undecided
+    /// ([`Assessment::pathway_decision`]).
     ///
     /// # Errors
-    /// [`Error::Invalid`] from [`Case::validate`] or [`Policy::validate`] (the latter's field
-    /// names are prefixed with `policy.`); [`Error::HitPolicy`] if a rule set violated its hit
-    /// policy (a defect in the rule set, never expected).
+    /// [`Error::HitPolicy`] if a rule set violated its hit policy (a defect in the rule set,
+    /// never expected).
     pub fn new(case: &Case, policy: &Policy) -> Result<Self, Error> {
-        policy.validate().map_err(|e| e.within("policy"))?;
         assess(case, policy, &mut Memo::silent())
     }
 }
 
-/// [`Assessment::new`] for a policy already validated, filling `memo`.
+/// [`Assessment::new`], filling `memo`. The crate's own cases (completions, grids) must have
+/// passed [`Case::validate`] before they come here.
 pub(crate) fn assess(case: &Case, policy: &Policy, memo: &mut Memo) -> Result<Assessment, Error> {
-    let child_pugh = case.validated_child_pugh()?;
+    let child_pugh = case.child_pugh();
     let t = tables();
     let mut a = Assessment {
         case: *case,

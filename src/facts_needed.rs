@@ -28,14 +28,9 @@ type Completion = (Cow<'static, str>, Case);
 /// A labelled regimen history (each regimen with whether it was tolerated).
 type LabelledHistory = (&'static str, &'static [(Regimen, Option<bool>)]);
 
-/// The pathway a case leads to, when decided.
+/// The pathway a valid case leads to, when decided.
 fn outcome(case: &Case, policy: &Policy) -> Result<Option<Pathway>, Error> {
-    match assess(case, policy, &mut Memo::silent()) {
-        Ok(a) => Ok(a.pathway()),
-        // A completion the cross-field rules reject is not a valid completion.
-        Err(Error::Invalid { .. }) => Ok(None),
-        Err(e) => Err(e),
-    }
+    assess(case, policy, &mut Memo::silent()).map(|a| a.pathway())
 }
 
 /// Every fact the case leaves unknown that settles the pathway, with what each value leads to.
@@ -50,6 +45,7 @@ pub(crate) fn facts_needed(a: &Assessment) -> Result<Vec<FactNeeded>, Error> {
         }
         let mut values: Vec<FactValue> = Vec::with_capacity(completions.len());
         for (label, completed) in completions {
+            // A completion the cross-field rules reject is not a valid completion.
             if completed.validate().is_err() {
                 continue;
             }

@@ -44,6 +44,7 @@ use crate::case::{
     LiverFunction, MacrovascularInvasion, PerformanceStatus, PriorRegimen, Procedure, ProcedureSet,
     Recurrence, Regimen, RegimenHistory, SiteSet, Varices,
 };
+use crate::error::Error;
 use crate::policy::Policy;
 use crate::quantity::{AfpNgMl, ChildPughScore, Count, DiameterMm, Ecog, Months, NoduleCount};
 
@@ -425,6 +426,7 @@ impl Grid {
                 let i = usize::try_from(next() % len).ok()?;
                 if let Some(a) = self
                     .case_at(i)
+                    .and_then(Result::ok)
                     .and_then(|c| Assessment::new(&c, &policy).ok())
                 {
                     return Some(a);
@@ -463,10 +465,28 @@ impl Grid {
         self.len() == 0
     }
 
-    /// Combination number `index` (`0..len()`), or `None` when the index is out of range.
-    /// The case may be invalid (for example no nodules and no spread): check it with
-    /// [`Case::validate`] or use [`Grid::cases`].
-    pub fn case_at(&self, index: usize) -> Option<Case> {
+    /// Combination number `index` (`0..len()`), or `None` when the index is out of range. A
+    /// combination may break the cross-field rules of spec §2 (for example no nodules and no
+    /// spread): then it is the error [`Case::from_json`](crate::Case::from_json) would give for
+    /// it. [`Grid::cases`] gives the valid ones.
+    ///
+    /// # Errors
+    /// The combination's [`Error::Invalid`], inside the `Some`.
+    ///
+    /// ```
+    /// use hcc_pathways::{grid::Grid, Policy};
+    /// let grid = Grid::boundaries(&Policy::default());
+    /// // The first combination has no nodule, vascular invasion or spread: no recurrence.
+    /// let err = grid.case_at(0).expect("in range").unwrap_err();
+    /// assert_eq!(err.field(), Some("recurrence"));
+    /// assert!(grid.case_at(grid.len()).is_none());
+    /// ```
+    pub fn case_at(&self, index: usize) -> Option<Result<Case, Error>> {
+        self.raw_case_at(index).map(|c| c.validate().map(|()| c))
+    }
+
+    /// [`Grid::case_at`] before the cross-field checks.
+    fn raw_case_at(&self, index: usize) -> Option<Case> {
         if index >= self.len() {
             return None;
         }
@@ -501,19 +521,16 @@ impl Grid {
         })
     }
 
-    /// Every valid case of the grid, in index order (combinations that fail
-    /// [`Case::validate`] are skipped).
+    /// Every valid case of the grid, in index order (the combinations that break the
+    /// cross-field rules are skipped).
     pub fn cases(&self) -> impl Iterator<Item = Case> + '_ {
-        (0..self.len())
-            .filter_map(|i| self.case_at(i))
-            .filter(|c| c.validate().is_ok())
+        (0..self.len()).filter_map(|i| self.case_at(i)?.ok())
     }
 
     /// Every valid case of the grid as an [`Assessment`] under `policy`: the witnesses for
     /// [`engine::check`](crate::engine::check).
     pub fn assessments<'a>(&'a self, policy: &'a Policy) -> impl Iterator<Item = Assessment> + 'a {
-        (0..self.len())
-            .filter_map(|i| self.case_at(i))
+        self.cases()
             .filter_map(move |c| Assessment::new(&c, policy).ok())
     }
 }
@@ -569,14 +586,14 @@ fn intrahepatic_boundaries(p: &Policy) -> Vec<Intrahepatic> {
 /// The completions of one fact a case leaves unknown (spec §8): the case with that fact set to
 /// one value of each region the thresholds of `policy` cut (every value of a small domain; for
 /// a number, one value per range between the thresholds), each with its label. The other
-/// unknown facts stay unknown; a completion may fail [`Case::validate`] (then it is not a
-/// valid completion). Empty for a fact that is known or not a fact of the case.
+/// unknown facts stay unknown; a value that would break the cross-field rules of spec §2 is
+/// not a valid completion and is left out. Empty for a fact that is known or not a fact of the
+/// case.
 ///
 /// ```
 /// use hcc_pathways::{grid, Case, Policy};
 /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
-/// let mut case = Case::from_json(&json)?;
-/// case.performance_status.ecog = None;
+/// let case = Case::from_json(&json)?.to_builder().unknown("performance_status.ecog").build()?;
 /// let ecogs = grid::completions(&case, &Policy::default(), "performance_status.ecog");
 /// assert_eq!(ecogs.len(), 5);
 /// assert_eq!(ecogs[2].0, "2");
@@ -588,6 +605,7 @@ pub fn completions(case: &Case, policy: &Policy, fact: &str) -> Vec<(String, Cas
     }
     crate::facts_needed::complete(case, policy, fact)
         .into_iter()
+        .filter(|(_, c)| c.validate().is_ok())
         .map(|(label, c)| (crate::facts_needed::unrange(&label), c))
         .collect()
 }
@@ -651,7 +669,7 @@ mod tests {
         // 0 nodules without spread or vascular invasion is the one invalid combination.
         let invalid = (0..g.len())
             .filter_map(|i| g.case_at(i))
-            .filter(|c| c.validate().is_err())
+            .filter(Result::is_err)
             .count();
         assert_eq!(invalid, 1);
         assert_eq!(g.cases().count(), g.len() - 1);
@@ -664,7 +682,7 @@ mod tests {
     #[test]
     fn case_at_decodes_every_axis_and_stops_at_len() {
         let g = Grid::boundaries(&Policy::default());
-        let last = g.case_at(g.len() - 1).unwrap();
+        let last = g.raw_case_at(g.len() - 1).unwrap();
         assert_eq!(last.goals_of_care, Some(*g.goals_of_care.last().unwrap()));
         assert_eq!(
             last.recurrence.intrahepatic,
@@ -676,7 +694,7 @@ mod tests {
         );
         assert!(g.case_at(g.len()).is_none());
         assert_eq!(
-            g.case_at(0)
+            g.raw_case_at(0)
                 .unwrap()
                 .recurrence
                 .intrahepatic

@@ -5,15 +5,16 @@ mod strict;
 use std::borrow::Cow;
 
 use crate::case::Case;
+use crate::case_serde::CaseDoc;
 use crate::error::{clean_message, echo, Error, Reason};
-use crate::policy::Policy;
+use crate::policy::{Policy, PolicyDoc};
 use strict::{Recorded, Slot, Strict};
 
 impl Case {
     /// Parses a case from JSON and validates it.
     ///
     /// The library reads exactly the language of the committed case schema
-    /// (`schemas/case.schema.json`), plus the cross-field rules of [`Case::validate`]: objects
+    /// (`schemas/case.schema.json`), plus the cross-field rules of spec §2: objects
     /// only where the schema has objects (never an array of the fields in order), names only as
     /// strings (never `{"name": null}`), an integer as any number with no fractional part
     /// (`2`, `2.0`, `2e0`; `-0` is 0), `null` only for the optional facts. It is stricter than
@@ -24,16 +25,17 @@ impl Case {
     /// # Errors
     /// [`Error::Invalid`] naming the JSON path of the first problem: malformed JSON, an unknown
     /// field, a missing or duplicated field, a value of the wrong type or out of range, or facts
-    /// that contradict each other (see [`Case::validate`]).
+    /// that contradict each other (those [`CaseBuilder::build`](crate::case::CaseBuilder::build)
+    /// lists, with the same errors).
     ///
     /// ```
     /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
     /// let case = hcc_pathways::Case::from_json(&json)?;
-    /// assert_eq!(case.performance_status.ecog.map(|e| e.get()), Some(0));
+    /// assert_eq!(case.performance_status().ecog.map(|e| e.get()), Some(0));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Case, Error> {
-        let case: Case = parse_json(json)?;
+        let case = parse_json::<CaseDoc>(json)?.unchecked();
         case.validate()?;
         Ok(case)
     }
@@ -60,8 +62,7 @@ impl Case {
 
     /// As [`Case::from_json`], with every error of the document instead of the first: the
     /// field errors a schema validator would also report (wrong types and names, ranges,
-    /// unknown, missing and duplicated keys), or, when there are none, every cross-field error
-    /// ([`Case::validate_all`]).
+    /// unknown, missing and duplicated keys), or, when there are none, every cross-field error.
     ///
     /// The first error is always the one [`Case::from_json`] returns; the others follow in the
     /// order the reader meets them (keys given twice first). To go on past a bad value, the
@@ -94,8 +95,9 @@ impl Case {
     /// ```
     pub fn from_json_all(json: &str) -> Result<Case, Vec<Error>> {
         let json = json.strip_prefix(BOM).unwrap_or(json);
-        match parse_json::<Case>(json) {
-            Ok(case) => {
+        match parse_json::<CaseDoc>(json) {
+            Ok(doc) => {
+                let case = doc.unchecked();
                 let errors = case.validate_all();
                 if errors.is_empty() {
                     Ok(case)
@@ -105,7 +107,7 @@ impl Case {
             }
             Err(first) => {
                 let template = collect::case_template();
-                Err(collect::all_field_errors::<Case>(json, first, &template).0)
+                Err(collect::all_field_errors::<CaseDoc>(json, first, &template).0)
             }
         }
     }
@@ -133,16 +135,19 @@ impl Policy {
     ///
     /// # Errors
     /// [`Error::Invalid`] naming the field for malformed JSON, unknown or duplicated fields,
-    /// wrong types, or a failed [`Policy::validate`].
+    /// wrong types, a threshold outside its range, or diameters out of order
+    /// (`pei_max_diameter_mm ≤ ablation_max_diameter_mm ≤ combination_max_diameter_mm`).
     ///
     /// ```
     /// let p = hcc_pathways::Policy::from_json(r#"{"systemic_max_child_pugh": 7}"#)?;
-    /// assert_eq!(p.systemic_max_child_pugh, 7);
-    /// assert_eq!(p.terminal_min_ecog, 3);
+    /// assert_eq!(p.systemic_max_child_pugh(), 7);
+    /// assert_eq!(p.terminal_min_ecog(), 3);
+    /// let err = hcc_pathways::Policy::from_json(r#"{"terminal_min_ecog": 9}"#).unwrap_err();
+    /// assert_eq!(err.field(), Some("terminal_min_ecog"));
     /// # Ok::<(), hcc_pathways::Error>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Policy, Error> {
-        let p: Policy = parse_json(json)?;
+        let p = parse_json::<PolicyDoc>(json)?.unchecked();
         p.validate()?;
         Ok(p)
     }
@@ -155,7 +160,7 @@ impl Policy {
     ///
     /// ```
     /// let p = hcc_pathways::Policy::from_json_bytes(b"{\"terminal_min_ecog\": 4}")?;
-    /// assert_eq!(p.terminal_min_ecog, 4);
+    /// assert_eq!(p.terminal_min_ecog(), 4);
     /// assert!(hcc_pathways::Policy::from_json_bytes(b"{\"\xc3\": 4}").is_err());
     /// # Ok::<(), hcc_pathways::Error>(())
     /// ```
@@ -164,7 +169,7 @@ impl Policy {
     }
 
     /// As [`Policy::from_json`], with every error instead of the first: the field errors, or,
-    /// when there are none, every error of [`Policy::validate_all`]. The first is the one
+    /// when there are none, every range and ordering error. The first is the one
     /// [`Policy::from_json`] returns; the limits are those of
     /// [`Case::from_json_all`](crate::Case::from_json_all).
     ///
@@ -179,8 +184,9 @@ impl Policy {
     /// ```
     pub fn from_json_all(json: &str) -> Result<Policy, Vec<Error>> {
         let json = json.strip_prefix(BOM).unwrap_or(json);
-        match parse_json::<Policy>(json) {
-            Ok(policy) => {
+        match parse_json::<PolicyDoc>(json) {
+            Ok(doc) => {
+                let policy = doc.unchecked();
                 let errors = policy.validate_all();
                 if errors.is_empty() {
                     Ok(policy)
@@ -191,11 +197,11 @@ impl Policy {
             Err(first) => {
                 let template = serde_json::to_value(Policy::default()).unwrap_or_default();
                 let (mut errors, rest) =
-                    collect::all_field_errors::<Policy>(json, first, &template);
+                    collect::all_field_errors::<PolicyDoc>(json, first, &template);
                 // The policy's ranges are checked after reading (the schema states them per
                 // field): those of the fields read fine are field errors too.
                 if let Some(rest) = rest {
-                    let ranges = rest.validate_all().into_iter().filter(|e| {
+                    let ranges = rest.unchecked().validate_all().into_iter().filter(|e| {
                         matches!(
                             e,
                             Error::Invalid {

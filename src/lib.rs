@@ -75,7 +75,7 @@
 //!     "recurrence within 12 months of the last procedure",
 //!     &[OURS],
 //!     // Three-valued: unknown when the months are not known (spec §8).
-//!     |a: &Assessment, t: &mut Trace| match a.case().history.months_since_last_procedure {
+//!     |a: &Assessment, t: &mut Trace| match a.case().history().months_since_last_procedure {
 //!         Some(m) => Truth::from(t.compare("months_since_last_procedure", m.get(), Cmp::Le, 12)),
 //!         None => Truth::Unknown,
 //!     },
@@ -122,6 +122,7 @@
 //! | `json` | yes | `Case::from_json`, `Policy::from_json`, `Recommendation::to_json`, field paths in errors | serde, serde_json, serde_path_to_error |
 //! | `serde` | yes (via `json`) | `Serialize`/`Deserialize` for every public data type | serde |
 //! | `schemars` | no | `JsonSchema` for the case, policy, recommendation and error (problem document) | schemars |
+//! | `proptest` | no | `strategies`: proptest strategies for valid cases (with and without unknown facts) and policies, for property tests | proptest (and Rust 1.88, which it needs) |
 //!
 //! Without default features the library is the typed model, scores, engine and rules.
 //!
@@ -146,15 +147,21 @@
 //! let info = hcc_pathways::recommendation::RuleSetInfo { id: "x".into(), version: "1".into() };
 //! ```
 //!
-//! The inputs stay open to struct literals, which is how Rust callers build them (a new field
-//! there is a major release):
+//! The inputs are valid by construction: a [`Case`] and a [`Policy`] have private fields and
+//! are obtained only checked — from JSON (or serde), from [`Case::builder`], or by changing
+//! settings with [`Policy::with`] — so [`recommend`] and [`classify`] never check them again.
+//! A new fact or setting is then a minor release. The parts of a case
+//! ([`case::PerformanceStatus`], [`case::LiverFunction`], …) stay plain data with public fields,
+//! read through the case's accessors and given whole to the builder:
 //!
 //! ```
-//! use hcc_pathways::case::PerformanceStatus;
-//! use hcc_pathways::{quantity::Ecog, Policy};
+//! use hcc_pathways::case::{Case, PerformanceStatus, Procedure};
+//! use hcc_pathways::{policy::Setting, quantity::Ecog, Policy};
 //! let ps = PerformanceStatus { ecog: Some(Ecog::new(1)?), cancer_related: Some(false) };
-//! let policy = Policy { up_to_seven_limit: 110, ..Policy::default() };
-//! assert!(ps.ecog.is_some_and(|e| e.get() == 1) && policy.validate().is_ok());
+//! let case = Case::builder().performance_status(ps).procedures([Procedure::Tace]).build()?;
+//! assert_eq!(case.performance_status(), &ps);
+//! let policy = Policy::default().with(Setting::UpToSevenLimit, 110)?;
+//! assert_eq!(policy.up_to_seven_limit(), 110);
 //! # Ok::<(), hcc_pathways::Error>(())
 //! ```
 //!
@@ -198,6 +205,7 @@
 //! - `schema` (feature `schemars`): the JSON Schemas of the case, the policy, the
 //!   recommendation and the error, the contract for services.
 //! - [`grid`]: boundary cases to use as witnesses, exhaustively or as a seeded sample.
+//! - `strategies` (feature `proptest`): proptest strategies for valid cases and policies.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // On docs.rs (`--cfg docsrs`, nightly), items behind a feature say which one.
@@ -232,6 +240,8 @@ pub mod recommendation;
 pub mod schema;
 pub mod scores;
 pub mod sources;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 #[cfg(feature = "json")]
 pub mod stream;
 mod supportive;
@@ -270,11 +280,12 @@ pub struct Classification {
 
 /// Recommends a pathway for a case under the default [`Policy`].
 ///
+/// The case is valid by construction ([`Case`]), so it is not checked again.
+///
 /// # Errors
-/// [`Error::Invalid`] when the case fails [`Case::validate`]; [`Error::Undecided`] when facts
-/// the case leaves unknown decide between pathways ([`decide`] names them);
-/// [`Error::HitPolicy`] if a rule set violated its hit policy (a defect in the rule set, never
-/// expected).
+/// [`Error::Undecided`] when facts the case leaves unknown decide between pathways ([`decide`]
+/// names them); [`Error::HitPolicy`] if a rule set violated its hit policy (a defect in the
+/// rule set, never expected).
 ///
 /// ```
 /// let json = std::fs::read_to_string("examples/cases/r1_comfort_focused.json")?;
@@ -293,29 +304,20 @@ pub fn recommend(case: &Case) -> Result<Recommendation, Error> {
 /// reading the leaves it needs from one cache, so each distinct predicate is evaluated once.
 ///
 /// # Errors
-/// As [`recommend`], plus [`Error::Invalid`] naming `policy.<field>` for an invalid policy.
+/// As [`recommend`] (the policy, too, is valid by construction).
 ///
 /// ```
-/// use hcc_pathways::{recommend_with, Case, Pathway, Policy};
+/// use hcc_pathways::{policy::Setting, recommend_with, Case, Pathway, Policy};
 /// let json = std::fs::read_to_string("examples/cases/r7_child_pugh_7_multinodular.json")?;
 /// let case = Case::from_json(&json)?;
-/// let admit_b7 = Policy { systemic_max_child_pugh: 7, ..Policy::default() };
+/// let admit_b7 = Policy::default().with(Setting::SystemicMaxChildPugh, 7)?;
 /// let rec = recommend_with(&case, &admit_b7)?;
 /// assert_eq!(rec.pathway, Pathway::SystemicTherapy);
 /// assert_eq!(rec.policy.changed[0].setting, "systemic_max_child_pugh");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn recommend_with(case: &Case, policy: &Policy) -> Result<Recommendation, Error> {
-    policy.validate().map_err(|e| e.within("policy"))?;
-    recommend_valid_policy(case, policy)
-}
-
-/// [`recommend_with`] for a policy already validated.
-pub(crate) fn recommend_valid_policy(
-    case: &Case,
-    policy: &Policy,
-) -> Result<Recommendation, Error> {
-    match decide_valid_policy(case, policy)? {
+    match decide_with(case, policy)? {
         Decision::Decided(rec) => Ok(rec),
         Decision::Undecided(u) => Err(Error::Undecided { rules: u.rules }),
     }
@@ -386,14 +388,12 @@ impl std::fmt::Display for Decision {
 /// else the candidate pathways and the facts needed ([`Undecided`]).
 ///
 /// # Errors
-/// [`Error::Invalid`] when the case fails [`Case::validate`]; [`Error::HitPolicy`] if a rule
-/// set violated its hit policy (never expected).
+/// [`Error::HitPolicy`] if a rule set violated its hit policy (never expected).
 ///
 /// ```
 /// use hcc_pathways::{decide, Case, Decision};
 /// let json = std::fs::read_to_string("examples/cases/r3_lung_metastases_fit.json")?;
-/// let mut case = Case::from_json(&json)?;
-/// case.performance_status.ecog = None; // not known
+/// let case = Case::from_json(&json)?.to_builder().unknown("performance_status.ecog").build()?;
 /// match decide(&case)? {
 ///     Decision::Undecided(u) => {
 ///         let ecog = u.facts_needed.iter().find(|f| f.fact == "performance_status.ecog").unwrap();
@@ -410,14 +410,8 @@ pub fn decide(case: &Case) -> Result<Decision, Error> {
 /// [`decide`] under a given policy.
 ///
 /// # Errors
-/// As [`decide`], plus [`Error::Invalid`] naming `policy.<field>` for an invalid policy.
+/// As [`decide`].
 pub fn decide_with(case: &Case, policy: &Policy) -> Result<Decision, Error> {
-    policy.validate().map_err(|e| e.within("policy"))?;
-    decide_valid_policy(case, policy)
-}
-
-/// [`decide_with`] for a policy already validated.
-pub(crate) fn decide_valid_policy(case: &Case, policy: &Policy) -> Result<Decision, Error> {
     let mut memo = evaluate::Memo::silent();
     let assessment = evaluate::assess(case, policy, &mut memo)?;
     match evaluate::plan(&assessment, &mut memo)? {
@@ -430,6 +424,9 @@ pub(crate) fn decide_valid_policy(case: &Case, policy: &Policy) -> Result<Decisi
 /// success, except that the first call in a process builds the shared rule tables (kept for the
 /// life of the process): that is the only allocation `classify` ever makes. A case with unknown
 /// facts allocates nothing either, decided or not.
+///
+/// Neither the case nor the policy is checked again: both are valid by construction, so a
+/// call costs the decision alone.
 ///
 /// # Errors
 /// As [`recommend_with`]: [`Error::Undecided`] (with the candidate rules) when facts the case

@@ -11,20 +11,68 @@ use std::ops::ControlFlow;
 use crate::error::{Error, Reason};
 use crate::sources::{self, Source};
 
+/// A value a setting of type `Self` holds, from the `u32` a [`Setting`] reads and writes (a
+/// yes/no setting is 0 or 1).
+trait SettingValue: Sized {
+    fn from_u32(value: u32) -> Option<Self>;
+}
+
+impl SettingValue for u8 {
+    fn from_u32(value: u32) -> Option<Self> {
+        u8::try_from(value).ok()
+    }
+}
+
+impl SettingValue for u16 {
+    fn from_u32(value: u32) -> Option<Self> {
+        u16::try_from(value).ok()
+    }
+}
+
+impl SettingValue for u32 {
+    fn from_u32(value: u32) -> Option<Self> {
+        Some(value)
+    }
+}
+
+impl SettingValue for bool {
+    fn from_u32(value: u32) -> Option<Self> {
+        match value {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+}
+
 macro_rules! policy {
     ($($(#[doc = $doc:literal])* $field:ident / $variant:ident: $t:ty = $default:expr, range $min:literal ..= $max:literal, sources [$($src:ident),+];)*) => {
         /// Thresholds the predicates and option rules read. Every field has a default (the
         /// spec's) and a documented source; JSON may give only the fields it changes.
         ///
         /// ```
-        /// use hcc_pathways::Policy;
-        /// let p = Policy { systemic_max_child_pugh: 7, ..Policy::default() };
-        /// p.validate()?;
-        /// assert!(Policy { terminal_min_ecog: 9, ..Policy::default() }.validate().is_err());
+        /// use hcc_pathways::policy::{Policy, Setting};
+        /// let admit_b7 = Policy::default().with(Setting::SystemicMaxChildPugh, 7)?;
+        /// assert_eq!(admit_b7.systemic_max_child_pugh(), 7);
+        /// let err = Policy::default().with(Setting::TerminalMinEcog, 9).unwrap_err();
+        /// assert_eq!(err.field(), Some("terminal_min_ecog"));
         /// # Ok::<(), hcc_pathways::Error>(())
         /// ```
+        ///
+        /// A policy is valid by construction: every threshold within its range, and the
+        /// diameters ordered (`pei_max_diameter_mm ≤ ablation_max_diameter_mm ≤
+        /// combination_max_diameter_mm`). It is obtained only checked: [`Policy::default`],
+        /// [`Policy::from_json`] or serde, and [`Policy::with`] or [`Policy::with_settings`] to
+        /// change settings in code. Each setting is read by its method
+        /// (`policy.up_to_seven_limit()`) or by [`Policy::get`].
+        ///
+        /// Its fields are private, so a policy cannot be written as a struct literal:
+        ///
+        /// ```compile_fail
+        /// let p = hcc_pathways::Policy { up_to_seven_limit: 110, ..Default::default() };
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
         #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         pub struct Policy {
@@ -34,7 +82,7 @@ macro_rules! policy {
                 #[doc = concat!("Default ", stringify!($default), "; accepted ", stringify!($min), " to ", stringify!($max), ".")]
                 // The accepted range as JSON Schema bounds (ignored by schemars for the bool).
                 #[cfg_attr(feature = "schemars", schemars(range(min = $min, max = $max)))]
-                pub $field: $t,
+                pub(crate) $field: $t,
             )*
         }
 
@@ -44,16 +92,53 @@ macro_rules! policy {
             }
         }
 
+        /// A policy document as read, before its checks: every setting it leaves out takes its
+        /// default.
+        #[cfg(feature = "serde")]
+        #[derive(serde::Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub(crate) struct PolicyDoc {
+            $($field: $t,)*
+        }
+
+        #[cfg(feature = "serde")]
+        impl Default for PolicyDoc {
+            fn default() -> Self {
+                Self { $($field: $default),* }
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl PolicyDoc {
+            /// The settings read, not yet checked.
+            pub(crate) fn unchecked(self) -> Policy {
+                Policy { $($field: self.$field),* }
+            }
+        }
+
+        /// The settings one by one, each with the documentation of its field.
+        impl Policy {
+            $(
+                $(#[doc = $doc])*
+                #[doc = ""]
+                #[doc = concat!("Default ", stringify!($default), "; accepted ", stringify!($min), " to ", stringify!($max), ".")]
+                pub const fn $field(&self) -> $t {
+                    self.$field
+                }
+            )*
+        }
+
         /// The name of one policy setting: what a fact is compared with, and what a text shows.
         ///
         /// ```
         /// use hcc_pathways::policy::{Policy, Setting};
-        /// let p = Policy { up_to_seven_limit: 110, ..Policy::default() };
+        /// let p = Policy::default().with(Setting::UpToSevenLimit, 110)?;
         /// assert_eq!(Setting::UpToSevenLimit.name(), "up_to_seven_limit");
         /// assert_eq!(p.get(Setting::UpToSevenLimit), 110);
         /// assert_eq!(Setting::from_name("up_to_seven_limit"), Some(Setting::UpToSevenLimit));
         /// assert_eq!("up_to_seven_limit".parse(), Ok(Setting::UpToSevenLimit));
         /// assert_eq!(Setting::UpToSevenLimit.to_string(), "up_to_seven_limit");
+        /// # Ok::<(), hcc_pathways::Error>(())
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -76,6 +161,12 @@ macro_rules! policy {
             /// The setting of a field name.
             pub fn from_name(name: &str) -> Option<Setting> {
                 match name { $(stringify!($field) => Some(Setting::$variant),)* _ => None }
+            }
+
+            /// The accepted range as the errors and the thresholds table write it, for example
+            /// `1 to 4` (`false to true` for a yes/no setting).
+            const fn accepted(self) -> &'static str {
+                match self { $(Setting::$variant => concat!(stringify!($min), " to ", stringify!($max))),* }
             }
 
             /// Every field name, in declaration order.
@@ -105,6 +196,25 @@ macro_rules! policy {
             pub fn get(&self, setting: Setting) -> u32 {
                 match setting { $(Setting::$variant => u32::from(self.$field)),* }
             }
+
+            /// Sets one setting, unchecked but for the value fitting the field's type.
+            fn set_unchecked(&mut self, setting: Setting, value: u32) -> Result<(), Error> {
+                match setting {
+                    $(Setting::$variant => match <$t as SettingValue>::from_u32(value) {
+                        Some(v) => {
+                            self.$field = v;
+                            Ok(())
+                        }
+                        None => Err(Error::invalid(
+                            setting.name(),
+                            Reason::OutOfRange {
+                                expected: Cow::Borrowed(setting.accepted()),
+                                found: Cow::Owned(value.to_string()),
+                            },
+                        )),
+                    },)*
+                }
+            }
         }
 
         /// One threshold of a policy, for tables and documentation.
@@ -132,12 +242,14 @@ macro_rules! policy {
             /// order.
             ///
             /// ```
-            /// let admit_b7 = hcc_pathways::Policy { systemic_max_child_pugh: 7, ..Default::default() };
+            /// use hcc_pathways::policy::{Policy, Setting};
+            /// let admit_b7 = Policy::default().with(Setting::SystemicMaxChildPugh, 7)?;
             /// let t = admit_b7.thresholds();
             /// let cp = t.iter().find(|t| t.name == "systemic_max_child_pugh").unwrap();
             /// assert_eq!((cp.value, cp.default), (7, 6));
             /// assert!(cp.description.starts_with("Highest Child–Pugh score fit for systemic"));
             /// assert_eq!(cp.sources[0].key(), "BCLC-2022");
+            /// # Ok::<(), hcc_pathways::Error>(())
             /// ```
             pub fn thresholds(&self) -> Vec<Threshold> {
                 vec![$(Threshold {
@@ -263,13 +375,72 @@ const NAMES_DIGEST: u64 = {
 };
 
 impl Policy {
+    /// This policy with one setting changed, checked as [`Policy::from_json`] checks a policy:
+    /// `Policy::default().with(Setting::UpToSevenLimit, 110)?`. A yes/no setting takes 0 or 1,
+    /// as [`Policy::get`] gives it.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the setting's field (`up_to_seven_limit`, bare, as
+    /// [`Policy::from_json`] names it) when the value is outside the setting's accepted range,
+    /// or when the change breaks an ordering the rules rely on (`pei_max_diameter_mm ≤
+    /// ablation_max_diameter_mm ≤ combination_max_diameter_mm`). To move settings that are
+    /// ordered together, change them at once with [`Policy::with_settings`].
+    ///
+    /// ```
+    /// use hcc_pathways::policy::{Policy, Setting};
+    /// let p = Policy::default().with(Setting::UpToSevenLimit, 110)?;
+    /// assert_eq!(p.up_to_seven_limit(), 110);
+    /// let no_afp_rule = Policy::default().with(Setting::RefractoryOnAfpRise, 0)?;
+    /// assert!(!no_afp_rule.refractory_on_afp_rise());
+    /// // 9 is outside 1 to 4: the policy is not changed, the error names the setting.
+    /// let err = p.with(Setting::TerminalMinEcog, 9).unwrap_err();
+    /// assert_eq!(err.field(), Some("terminal_min_ecog"));
+    /// assert_eq!(err.to_string(), "`terminal_min_ecog` out of range: expected 1 to 4, found 9");
+    /// # Ok::<(), hcc_pathways::Error>(())
+    /// ```
+    pub fn with(self, setting: Setting, value: u32) -> Result<Policy, Error> {
+        self.with_settings([(setting, value)])
+    }
+
+    /// This policy with several settings changed at once, then checked as a whole (so that
+    /// settings ordered together can move together).
+    ///
+    /// # Errors
+    /// As [`Policy::with`]: the first value that does not fit its setting, in the order given,
+    /// else the first error of the changed policy in the order [`Policy::from_json`] reports
+    /// them.
+    ///
+    /// ```
+    /// use hcc_pathways::policy::{Policy, Setting};
+    /// // Smaller ablation and PEI diameters: one at a time, the first change breaks the order.
+    /// assert!(Policy::default().with(Setting::AblationMaxDiameterMm, 15).is_err());
+    /// let p = Policy::default().with_settings([
+    ///     (Setting::AblationMaxDiameterMm, 15),
+    ///     (Setting::PeiMaxDiameterMm, 12),
+    /// ])?;
+    /// assert_eq!((p.ablation_max_diameter_mm(), p.pei_max_diameter_mm()), (15, 12));
+    /// # Ok::<(), hcc_pathways::Error>(())
+    /// ```
+    pub fn with_settings(
+        self,
+        settings: impl IntoIterator<Item = (Setting, u32)>,
+    ) -> Result<Policy, Error> {
+        let mut p = self;
+        for (setting, value) in settings {
+            p.set_unchecked(setting, value)?;
+        }
+        p.validate()?;
+        Ok(p)
+    }
+
     /// The settings whose value differs from the default, with (value, default).
     ///
     /// ```
     /// use hcc_pathways::policy::{Policy, Setting};
-    /// let p = Policy { systemic_max_child_pugh: 7, ..Policy::default() };
+    /// let p = Policy::default().with(Setting::SystemicMaxChildPugh, 7)?;
     /// let changed: Vec<_> = p.changed().collect();
     /// assert_eq!(changed, [(Setting::SystemicMaxChildPugh, 7, 6)]);
+    /// # Ok::<(), hcc_pathways::Error>(())
     /// ```
     pub fn changed(&self) -> impl Iterator<Item = (Setting, u32, u32)> + '_ {
         let default = Policy::default();
@@ -284,10 +455,11 @@ impl Policy {
     /// every threshold alike; it changes when a value changes or a setting is added.
     ///
     /// ```
-    /// use hcc_pathways::Policy;
+    /// use hcc_pathways::policy::{Policy, Setting};
     /// let d = Policy::default().digest();
     /// assert_eq!(d, Policy::default().digest());
-    /// assert_ne!(d, Policy { up_to_seven_limit: 71, ..Policy::default() }.digest());
+    /// assert_ne!(d, Policy::default().with(Setting::UpToSevenLimit, 71)?.digest());
+    /// # Ok::<(), hcc_pathways::Error>(())
     /// ```
     pub fn digest(&self) -> u64 {
         let mut h = NAMES_DIGEST;
@@ -297,13 +469,14 @@ impl Policy {
         h
     }
 
-    /// Checks every threshold's range and the orderings the rules rely on.
+    /// Checks every threshold's range and the orderings the rules rely on: what makes the
+    /// settings read (JSON) or changed ([`Policy::with_settings`]) a policy.
     ///
     /// # Errors
     /// [`Error::Invalid`] naming the field when a threshold is outside its range, or when
     /// `pei_max_diameter_mm` exceeds `ablation_max_diameter_mm`, or `ablation_max_diameter_mm`
     /// exceeds `combination_max_diameter_mm`.
-    pub fn validate(&self) -> Result<(), Error> {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
         let mut first = None;
         self.check(&mut |e| {
             first = Some(e);
@@ -314,20 +487,8 @@ impl Policy {
 
     /// Every error [`Policy::validate`] would report one at a time, in the same order (the first
     /// is the one it returns). Empty for a valid policy.
-    ///
-    /// ```
-    /// use hcc_pathways::Policy;
-    /// let p = Policy {
-    ///     terminal_min_ecog: 9,
-    ///     pei_max_diameter_mm: 25,
-    ///     ablation_max_diameter_mm: 20,
-    ///     ..Policy::default()
-    /// };
-    /// let fields: Vec<_> = p.validate_all().iter().filter_map(|e| e.field().map(str::to_owned)).collect();
-    /// assert_eq!(fields, ["terminal_min_ecog", "pei_max_diameter_mm"]);
-    /// assert!(Policy::default().validate_all().is_empty());
-    /// ```
-    pub fn validate_all(&self) -> Vec<Error> {
+    #[cfg(any(feature = "json", test))]
+    pub(crate) fn validate_all(&self) -> Vec<Error> {
         let mut errors = Vec::new();
         self.check(&mut |e| {
             errors.push(e);
@@ -359,5 +520,129 @@ impl Policy {
                 },
             ));
         }
+    }
+}
+
+/// Reads a policy document (settings left out take their defaults) and checks it: a policy
+/// read by serde is as valid as one from [`Policy::from_json`], whose errors name the field by
+/// its JSON path (here the error's message names it).
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Policy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let policy = PolicyDoc::deserialize(d)?.unchecked();
+        policy.validate().map_err(serde::de::Error::custom)?;
+        Ok(policy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(errors: &[Error]) -> Vec<&str> {
+        errors.iter().filter_map(Error::field).collect()
+    }
+
+    #[test]
+    fn validate_all_lists_every_error_in_the_order_validate_meets_them() {
+        let p = Policy {
+            terminal_min_ecog: 9,
+            pei_max_diameter_mm: 25,
+            ablation_max_diameter_mm: 20,
+            ..Policy::default()
+        };
+        assert_eq!(
+            fields(&p.validate_all()),
+            ["terminal_min_ecog", "pei_max_diameter_mm"]
+        );
+        assert_eq!(p.validate().unwrap_err(), p.validate_all()[0]);
+        let p = Policy {
+            combination_max_diameter_mm: 20,
+            ablation_max_diameter_mm: 21,
+            pei_max_diameter_mm: 22,
+            ..Policy::default()
+        };
+        assert_eq!(
+            fields(&p.validate_all()),
+            ["pei_max_diameter_mm", "ablation_max_diameter_mm"]
+        );
+        assert!(Policy::default().validate_all().is_empty());
+    }
+
+    #[test]
+    fn with_checks_each_setting_at_both_ends_of_its_range() {
+        for t in Policy::default().thresholds() {
+            let setting = Setting::from_name(t.name).unwrap();
+            let (lo, hi) = t.accepted.split_once(" to ").unwrap();
+            let num = |s: &str| match s {
+                "false" => 0,
+                "true" => 1,
+                n => n.parse::<u32>().unwrap(),
+            };
+            let (lo, hi) = (num(lo), num(hi));
+            // Each end alone, with the settings ordered with it moved along where needed.
+            let ordered = |v: u32| -> Vec<(Setting, u32)> {
+                let mut s = vec![(setting, v)];
+                match setting {
+                    Setting::AblationMaxDiameterMm => {
+                        s.push((Setting::PeiMaxDiameterMm, v.min(20)))
+                    }
+                    Setting::CombinationMaxDiameterMm => {
+                        s.push((Setting::AblationMaxDiameterMm, v.min(30)));
+                        s.push((Setting::PeiMaxDiameterMm, v.min(20)));
+                    }
+                    _ => {}
+                }
+                s
+            };
+            for v in [lo, hi] {
+                let p = Policy::default().with_settings(ordered(v)).unwrap();
+                assert_eq!(p.get(setting), v, "{}", t.name);
+            }
+            for v in [hi + 1, u32::MAX].into_iter().chain(lo.checked_sub(1)) {
+                let e = Policy::default().with(setting, v).unwrap_err();
+                assert_eq!(e.field(), Some(t.name), "{} = {v}", t.name);
+                assert_eq!(
+                    e.to_string(),
+                    format!(
+                        "`{}` out of range: expected {}, found {v}",
+                        t.name, t.accepted
+                    ),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn with_settings_checks_the_orderings_once_all_are_set() {
+        let err = Policy::default()
+            .with(Setting::AblationMaxDiameterMm, 15)
+            .unwrap_err();
+        assert_eq!(err.field(), Some("pei_max_diameter_mm"));
+        let p = Policy::default()
+            .with_settings([
+                (Setting::AblationMaxDiameterMm, 15),
+                (Setting::PeiMaxDiameterMm, 15),
+            ])
+            .unwrap();
+        assert_eq!(p.pei_max_diameter_mm(), 15);
+        let err = p.with(Setting::PeiMaxDiameterMm, 16).unwrap_err();
+        assert_eq!(err.field(), Some("pei_max_diameter_mm"));
+        let q = p.with(Setting::CombinationMaxDiameterMm, 20).unwrap();
+        assert_eq!(q.combination_max_diameter_mm(), 20);
+        // Default ablation 30 > combination 25.
+        let err = Policy::default()
+            .with(Setting::CombinationMaxDiameterMm, 25)
+            .unwrap_err();
+        assert_eq!(err.field(), Some("ablation_max_diameter_mm"));
+        // A value that does not fit is reported before the orderings, in the order given.
+        let err = Policy::default()
+            .with_settings([
+                (Setting::AblationMaxDiameterMm, 10),
+                (Setting::TerminalMinEcog, 300),
+                (Setting::UpToSevenLimit, 70_000),
+            ])
+            .unwrap_err();
+        assert_eq!(err.field(), Some("terminal_min_ecog"));
     }
 }

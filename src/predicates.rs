@@ -1363,13 +1363,14 @@ pub fn checkpoint_inhibitor_allowed() -> Expr<Assessment> {
 /// checked against it in the tests), not necessarily complete.
 ///
 /// ```
-/// use hcc_pathways::{predicates::implications, Policy};
+/// use hcc_pathways::{policy::Setting, predicates::implications, Policy};
 /// let text: Vec<String> = implications(&Policy::default()).iter().map(|i| i.to_string()).collect();
 /// assert!(text.contains(&"terminal_performance_status ⇒ ecog_above_intervention_limit".to_string()));
 /// // A policy that calls ECOG 2 terminal while ECOG 2 may be fit for a procedure drops it.
-/// let odd = Policy { terminal_min_ecog: 2, ..Policy::default() };
+/// let odd = Policy::default().with(Setting::TerminalMinEcog, 2)?;
 /// assert!(!implications(&odd).iter().any(|i| i.antecedent() == [("terminal_performance_status", true)]
 ///     && i.consequent() == ("ecog_above_intervention_limit", true)));
+/// # Ok::<(), hcc_pathways::Error>(())
 /// ```
 pub fn implications(policy: &Policy) -> Vec<Implication> {
     let mut v = Vec::with_capacity(32);

@@ -569,8 +569,8 @@ pub struct FactNeeded {
 /// ```
 /// use hcc_pathways::{decide, Case, Decision, Pathway};
 /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
-/// let mut case = Case::from_json(&json)?;
-/// case.recurrence.macrovascular_invasion = None;
+/// let case = Case::from_json(&json)?;
+/// let case = case.to_builder().unknown("recurrence.macrovascular_invasion").build()?;
 /// let Decision::Undecided(u) = decide(&case)? else { panic!("invasion decides") };
 /// assert!(u.candidates.iter().any(|c| c.pathway == Pathway::RepeatIntervention));
 /// assert!(u.facts_needed.iter().any(|f| f.fact == "recurrence.macrovascular_invasion"));

@@ -13,9 +13,10 @@
 //! A schema checks each field on its own: types, units and ranges, closed sets, required
 //! fields, unknown fields. Facts that depend on each other (a recorded Child–Pugh score against
 //! its components, a diameter without nodules, ECOG 1–2 without `cancer_related`, a case with no
-//! recurrence, …) are beyond it: [`Case::validate`](crate::Case::validate) and
-//! [`Policy::validate`](crate::Policy::validate) check those, and
-//! [`Case::from_json`](crate::Case::from_json) always runs them.
+//! recurrence, …) are beyond it: [`Case::from_json`](crate::Case::from_json) and
+//! [`Policy::from_json`](crate::Policy::from_json) check those too, as does every other way to
+//! obtain a case or a policy (serde, [`CaseBuilder::build`](crate::case::CaseBuilder::build),
+//! [`Policy::with`](crate::Policy::with)).
 //!
 //! ```
 //! use hcc_pathways::schema::{case_schema, SCHEMA_VERSION};
@@ -414,8 +415,8 @@ pub fn error_schema() -> Value {
 }
 
 /// Conditions between the fields of one object that JSON Schema can state (`if`/`then`),
-/// attached to the case types with `#[schemars(transform = ...)]`. Each mirrors a check of
-/// [`Case::validate`](crate::Case::validate); `tests/suite/schema.rs` holds both to the same
+/// attached to the case types with `#[schemars(transform = ...)]`. Each mirrors a cross-field
+/// check of [`Case::from_json`](crate::Case::from_json); `tests/suite/schema.rs` holds both to the same
 /// documents. What needs arithmetic (a recorded Child–Pugh score against its components) stays
 /// with the library.
 ///

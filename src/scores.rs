@@ -373,9 +373,9 @@ fn milan_intrahepatic(n: u16, d: Option<u16>, infiltrative: bool) -> bool {
 ///
 /// ```
 /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
-/// let mut case = hcc_pathways::Case::from_json(&json)?;
+/// let case = hcc_pathways::Case::from_json(&json)?;
 /// assert_eq!(hcc_pathways::scores::within_milan(&case), Some(true));
-/// case.recurrence.intrahepatic.largest_diameter_mm = None;
+/// let case = case.to_builder().unknown("recurrence.intrahepatic.largest_diameter_mm").build()?;
 /// assert_eq!(hcc_pathways::scores::within_milan(&case), None);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -427,11 +427,11 @@ crate::macros::bit_set! {
 /// ```
 /// use hcc_pathways::scores::{bclc_stages, BclcStage, ChildPughRange};
 /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
-/// let mut case = hcc_pathways::Case::from_json(&json)?;
+/// let case = hcc_pathways::Case::from_json(&json)?;
 /// let policy = hcc_pathways::Policy::default();
 /// let cp = ChildPughRange::exactly(5);
 /// assert_eq!(bclc_stages(&case, cp, &policy).iter().collect::<Vec<_>>(), [BclcStage::Zero]);
-/// case.performance_status.ecog = None;
+/// let case = case.to_builder().unknown("performance_status.ecog").build()?;
 /// assert!(bclc_stages(&case, cp, &policy).contains(BclcStage::D));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -602,14 +602,15 @@ impl Scores {
     /// Computes every score of a case under a policy (the BCLC stage reads its terminal
     /// thresholds).
     ///
-    /// # Errors
-    /// As [`child_pugh`].
-    pub fn of(case: &Case, policy: &Policy) -> Result<Scores, Error> {
-        Ok(Scores::with_child_pugh(
-            case,
-            child_pugh(&case.liver_function)?,
-            policy,
-        ))
+    /// ```
+    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+    /// let case = hcc_pathways::Case::from_json(&json)?;
+    /// let scores = hcc_pathways::scores::Scores::of(&case, &hcc_pathways::Policy::default());
+    /// assert_eq!(scores.child_pugh_score, Some(5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of(case: &Case, policy: &Policy) -> Scores {
+        Scores::with_child_pugh(case, case.child_pugh(), policy)
     }
 
     /// The scores of a case whose Child–Pugh scores `cp` are already known.

@@ -19,7 +19,7 @@
 //!
 //! let file = std::fs::File::open("examples/cohort/sample.jsonl")?;
 //! let mut systemic = 0;
-//! for line in stream::classify(BufReader::new(file), &Policy::default())? {
+//! for line in stream::classify(BufReader::new(file), &Policy::default()) {
 //!     let line = line?; // an I/O error ends the stream
 //!     match line.result {
 //!         Ok(c) if c.pathway == Pathway::SystemicTherapy => systemic += 1,
@@ -192,23 +192,21 @@ pub struct Classified<R> {
     policy: Policy,
 }
 
-/// Classifies each case of a JSON Lines reader under `policy` (checked once, here).
-///
-/// # Errors
-/// [`Error::Invalid`] naming `policy.<field>` when the policy is invalid; nothing is read then.
+/// Classifies each case of a JSON Lines reader under `policy` (valid by construction, so not
+/// checked again).
 ///
 /// ```
 /// use hcc_pathways::{stream, Policy};
-/// let bad = Policy { terminal_min_ecog: 0, ..Policy::default() };
-/// let err = stream::classify(&b""[..], &bad).unwrap_err();
-/// assert_eq!(err.field(), Some("policy.terminal_min_ecog"));
+/// let lines: Vec<_> = stream::classify(&b"\n{}\n"[..], &Policy::default()).collect();
+/// let line = lines[0].as_ref().expect("no I/O error");
+/// assert_eq!(line.number, 2);
+/// assert_eq!(line.result.as_ref().unwrap_err().field(), Some("performance_status"));
 /// ```
-pub fn classify<R: BufRead>(reader: R, policy: &Policy) -> Result<Classified<R>, Error> {
-    policy.validate().map_err(|e| e.within("policy"))?;
-    Ok(Classified {
+pub fn classify<R: BufRead>(reader: R, policy: &Policy) -> Classified<R> {
+    Classified {
         cases: cases(reader),
         policy: *policy,
-    })
+    }
 }
 
 impl<R> Classified<R> {
@@ -226,9 +224,7 @@ impl<R: BufRead> Iterator for Classified<R> {
         self.cases.next().map(|line| {
             line.map(|l| Line {
                 number: l.number,
-                result: l
-                    .result
-                    .and_then(|case| crate::batch::classify_under_valid_policy(&case, policy)),
+                result: l.result.and_then(|case| crate::classify(&case, policy)),
             })
         })
     }
@@ -242,26 +238,22 @@ pub struct Recommended<R> {
     policy: Policy,
 }
 
-/// Recommends for each case of a JSON Lines reader under `policy` (checked here first).
-///
-/// # Errors
-/// [`Error::Invalid`] naming `policy.<field>` when the policy is invalid; nothing is read then.
+/// Recommends for each case of a JSON Lines reader under `policy`.
 ///
 /// ```
 /// use hcc_pathways::{recommend, stream, Case, Policy};
 /// let text = std::fs::read_to_string("examples/cohort/sample.jsonl")?;
 /// let first = text.lines().next().unwrap_or_default();
-/// for line in stream::recommend(text.as_bytes(), &Policy::default())?.take(1) {
+/// for line in stream::recommend(text.as_bytes(), &Policy::default()).take(1) {
 ///     assert_eq!(line?.result?, recommend(&Case::from_json(first)?)?);
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn recommend<R: BufRead>(reader: R, policy: &Policy) -> Result<Recommended<R>, Error> {
-    policy.validate().map_err(|e| e.within("policy"))?;
-    Ok(Recommended {
+pub fn recommend<R: BufRead>(reader: R, policy: &Policy) -> Recommended<R> {
+    Recommended {
         cases: cases(reader),
         policy: *policy,
-    })
+    }
 }
 
 impl<R> Recommended<R> {

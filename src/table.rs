@@ -50,10 +50,11 @@ pub fn render_markdown<C, D: fmt::Display>(rules: &RuleSet<C, D>) -> String {
 /// outcome rendered by `outcome`.
 ///
 /// ```
-/// use hcc_pathways::{table::render_markdown_with, Policy};
-/// let admit_b7 = Policy { up_to_seven_limit: 110, ..Policy::default() };
-/// let md = render_markdown_with(hcc_pathways::pathway::pathway_rules(), &admit_b7, |p| p.to_string());
+/// use hcc_pathways::{policy::Setting, table::render_markdown_with, Policy};
+/// let up_to_eleven = Policy::default().with(Setting::UpToSevenLimit, 110)?;
+/// let md = render_markdown_with(hcc_pathways::pathway::pathway_rules(), &up_to_eleven, |p| p.to_string());
 /// assert!(md.contains("<= 110"));
+/// # Ok::<(), hcc_pathways::Error>(())
 /// ```
 pub fn render_markdown_with<C, D>(
     rules: &RuleSet<C, D>,
@@ -295,9 +296,10 @@ pub fn decision_table() -> String {
 /// of each line of therapy, the policy thresholds, and every source cited.
 ///
 /// ```
-/// use hcc_pathways::{table::decision_table_for, Policy};
-/// let md = decision_table_for(&Policy { pei_max_diameter_mm: 15, ..Policy::default() });
+/// use hcc_pathways::{policy::Setting, table::decision_table_for, Policy};
+/// let md = decision_table_for(&Policy::default().with(Setting::PeiMaxDiameterMm, 15)?);
 /// assert!(md.contains("largest <= 15 mm"));
+/// # Ok::<(), hcc_pathways::Error>(())
 /// ```
 pub fn decision_table_for(policy: &Policy) -> String {
     use crate::advice::cautions::Concerns;

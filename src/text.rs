@@ -7,8 +7,8 @@
 //! texts are rendered once, so a recommendation under it copies no text.
 //!
 //! ```
-//! use hcc_pathways::{text::render, Policy};
-//! let p = Policy { pei_max_diameter_mm: 15, ..Policy::default() };
+//! use hcc_pathways::{policy::Setting, text::render, Policy};
+//! let p = Policy::default().with(Setting::PeiMaxDiameterMm, 15).map_err(|e| e.to_string())?;
 //! assert_eq!(render("largest {pei_max_diameter_mm+1}-{ablation_max_diameter_mm} mm", &p)?,
 //!            "largest 16-30 mm");
 //! assert!(render("{no_such_setting}", &p).is_err());

@@ -1,9 +1,10 @@
 //! What makes a case valid beyond its field ranges: the cross-field rules of spec §2.
 //!
 //! Each field's own range is checked when its value is built ([`crate::quantity`]); the facts
-//! that depend on each other are checked here, by [`Case::validate`]. With facts not known
-//! (spec §8), a rule is broken only when the known facts break it whatever the unknown ones
-//! are.
+//! that depend on each other are checked here, by [`Case::validate`], wherever a case is made:
+//! [`Case::from_json`](crate::Case::from_json), serde, [`crate::case::CaseBuilder::build`], and
+//! the crate's own completions and grids. With facts not known (spec §8), a rule is broken only
+//! when the known facts break it whatever the unknown ones are.
 
 use std::borrow::Cow;
 use std::ops::ControlFlow;
@@ -49,51 +50,19 @@ impl Case {
     /// the components given with it allow; a diameter, infiltrative growth or an unsafe location
     /// is recorded with 0 nodules; the case describes no recurrence; no procedure is recorded;
     /// TACE counters or rising AFP after TACE are recorded without TACE or TAE.
-    ///
-    /// ```
-    /// use hcc_pathways::case::{ExtrahepaticSite, MacrovascularInvasion, SiteSet};
-    /// use hcc_pathways::quantity::NoduleCount;
-    /// let json = std::fs::read_to_string("examples/cases/r3_lung_metastases_fit.json")?;
-    /// let mut case = hcc_pathways::Case::from_json(&json)?;
-    /// case.recurrence.extrahepatic_sites = Some(SiteSet::EMPTY);
-    /// case.recurrence.macrovascular_invasion = Some(MacrovascularInvasion::Absent);
-    /// case.recurrence.intrahepatic.nodules = Some(NoduleCount::new(0)?);
-    /// case.recurrence.intrahepatic.largest_diameter_mm = None;
-    /// case.recurrence.intrahepatic.infiltrative = Some(false);
-    /// case.recurrence.intrahepatic.unsafe_ablation_location = Some(false);
-    /// let err = case.validate().unwrap_err();
-    /// assert_eq!(err.field(), Some("recurrence"));
-    /// // Whether vascular invasion is present is not known: a recurrence it may describe.
-    /// case.recurrence.macrovascular_invasion = None;
-    /// assert!(case.validate().is_ok());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn validate(&self) -> Result<(), Error> {
-        self.validated_child_pugh().map(|_| ())
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        let mut first = None;
+        self.check(&mut |e| {
+            first = Some(e);
+            ControlFlow::Break(())
+        });
+        first.map_or(Ok(()), Err)
     }
 
     /// Every fact that contradicts another, not only the first: the errors [`Case::validate`]
     /// reports one at a time, in the same order (the first is the one it returns). Empty for a
     /// valid case.
-    ///
-    /// Each field's own range is checked when its value is built, so a typed case can only break
-    /// the cross-field rules; [`Case::from_json_all`](crate::Case::from_json_all) also collects
-    /// the field errors of a JSON document.
-    ///
-    /// ```
-    /// use hcc_pathways::case::ProcedureSet;
-    /// use hcc_pathways::quantity::Count;
-    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
-    /// let mut case = hcc_pathways::Case::from_json(&json)?;
-    /// case.history.procedures = ProcedureSet::EMPTY;
-    /// case.history.tace_insufficient_responses = Some(Count::insufficient_responses(1)?);
-    /// let errors = case.validate_all();
-    /// let fields: Vec<_> = errors.iter().filter_map(|e| e.field()).collect();
-    /// assert_eq!(fields, ["history.procedures", "history.tace_insufficient_responses"]);
-    /// assert_eq!(Some(&errors[0]), case.validate().err().as_ref());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn validate_all(&self) -> Vec<Error> {
+    pub(crate) fn validate_all(&self) -> Vec<Error> {
         let mut errors = Vec::new();
         self.check(&mut |e| {
             errors.push(e);
@@ -102,53 +71,41 @@ impl Case {
         errors
     }
 
-    /// [`Case::validate`], returning the Child–Pugh scores the facts allow (one score when it
-    /// is recorded or all five components are known), which validation computes anyway.
-    ///
-    /// # Errors
-    /// As [`Case::validate`].
+    /// The Child–Pugh scores the case's facts allow: the recorded score, else the range its
+    /// components allow (one score when all five are known; each unknown component scores 1 to
+    /// 3 points). A case's recorded score always agrees with its components.
     ///
     /// ```
     /// let json = std::fs::read_to_string("examples/cases/r2_child_pugh_c.json")?;
     /// let case = hcc_pathways::Case::from_json(&json)?;
-    /// assert!(case.validated_child_pugh()?.min() >= 10);
+    /// assert!(case.child_pugh().min() >= 10);
+    /// let unknown = case.to_builder().liver_function(Default::default()).build()?;
+    /// assert_eq!((unknown.child_pugh().min(), unknown.child_pugh().max()), (5, 15));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn validated_child_pugh(&self) -> Result<ChildPughRange, Error> {
-        let mut first = None;
-        let score = self.check(&mut |e| {
-            first = Some(e);
-            ControlFlow::Break(())
-        });
-        match (first, score) {
-            (Some(e), _) => Err(e),
-            (None, Some(score)) => Ok(score),
-            // `check` gives the scores whenever it reports no error.
-            (None, None) => Err(Error::invalid(
-                "liver_function",
-                Reason::Missing { because: None },
-            )),
+    pub fn child_pugh(&self) -> ChildPughRange {
+        match self.liver_function.child_pugh_score {
+            Some(score) => ChildPughRange::exactly(score.get()),
+            None => {
+                let (min, max) = crate::scores::child_pugh_range(&self.liver_function);
+                ChildPughRange::new(min, max).unwrap_or(ChildPughRange::exactly(min))
+            }
         }
     }
 
     /// Runs every cross-field check in order, handing each error to `report` (which stops the
-    /// checks by breaking); the Child–Pugh scores the rules use, if they could be computed
-    /// (`None` only after an error was reported).
-    fn check(&self, report: &mut dyn FnMut(Error) -> ControlFlow<()>) -> Option<ChildPughRange> {
+    /// checks by breaking).
+    fn check(&self, report: &mut dyn FnMut(Error) -> ControlFlow<()>) {
         macro_rules! fail {
             ($e:expr) => {
                 if report($e).is_break() {
-                    return None;
+                    return;
                 }
             };
         }
-        let child_pugh = match crate::scores::child_pugh(&self.liver_function) {
-            Ok(score) => Some(score),
-            Err(e) => {
-                fail!(e);
-                None
-            }
-        };
+        if let Err(e) = crate::scores::child_pugh(&self.liver_function) {
+            fail!(e);
+        }
 
         let ih = &self.recurrence.intrahepatic;
         if matches!(ih.nodules, Some(n) if n.get() == 0) {
@@ -211,6 +168,5 @@ impl Case {
                 fail!(inconsistent("history.afp_rising_after_tace", NO_TACE));
             }
         }
-        child_pugh
     }
 }

@@ -1,22 +1,24 @@
-//! Fuzzes the entry points with structured input: a case built field by field from the fuzzer's
-//! bytes (every quantity in range, the facts between fields random) and a random policy (its
-//! thresholds sometimes out of range). Every entry point must agree:
+//! Fuzzes the entry points with structured input: a case's parts built field by field from the
+//! fuzzer's bytes (every quantity in range, the facts between fields random) and a random policy
+//! (its thresholds sometimes out of range). Every way in must agree:
 //!
-//! - `Case::validate`, `Case::from_json` of the case's JSON (pretty and compact), and a
-//!   one-line stream give the same case or the same error: a valid case round-trips exactly;
-//! - `Policy::validate` and `Policy::from_json` of the policy's JSON agree, and a valid policy
-//!   round-trips;
-//! - `classify` and `recommend_with` give the same pathway and rule, and `classify_all`,
-//!   `recommend_all` and the streams give what the one-case functions give, errors included
-//!   (an invalid policy's fields under `policy.`);
+//! - `CaseBuilder::build` of the parts, `Case::from_json` of their JSON (pretty and compact),
+//!   serde, and a one-line stream give the same case or the same error: a valid case
+//!   round-trips exactly;
+//! - `Policy::with_settings` and `Policy::from_json` of the policy's JSON agree, and a valid
+//!   policy round-trips;
+//! - for a valid case and policy, `classify` and `recommend_with` give the same pathway and
+//!   rule, and `classify_all`, `recommend_all` and the streams give what the one-case functions
+//!   give;
 //! - a recommendation's JSON reads back as the same recommendation.
 #![no_main]
 
 use hcc_pathways::case::{
-    Ascites, AutoimmuneDisease, DrugSafety, Encephalopathy, ExtrahepaticSite, GoalsOfCare, History,
-    Intrahepatic, LiverFunction, MacrovascularInvasion, PerformanceStatus, PriorRegimen, Procedure,
-    Recurrence, Regimen, RegimenHistory, Varices,
+    Ascites, AutoimmuneDisease, CaseBuilder, DrugSafety, Encephalopathy, ExtrahepaticSite,
+    GoalsOfCare, History, Intrahepatic, LiverFunction, MacrovascularInvasion, PerformanceStatus,
+    PriorRegimen, Procedure, Recurrence, Regimen, RegimenHistory, Varices,
 };
+use hcc_pathways::policy::Setting;
 use hcc_pathways::quantity::{
     AfpNgMl, Albumin, AlbuminUnit, Bilirubin, BilirubinUnit, ChildPughScore, Count, DiameterMm,
     Ecog, Inr, Months, NoduleCount,
@@ -66,7 +68,9 @@ fn known<T>(u: &mut Unstructured, value: T) -> Result<Option<T>> {
     Ok(if u.ratio(1u8, 8u8)? { None } else { Some(value) })
 }
 
-fn case(u: &mut Unstructured) -> Result<Case> {
+/// A case's facts as parts, in range one by one, valid together or not: the builder holding
+/// them, and their JSON document.
+fn case(u: &mut Unstructured) -> Result<(CaseBuilder, serde_json::Value)> {
     // Every constructor gets a value in its range: the case is typed; its facts are random.
     let performance_status = PerformanceStatus {
         ecog: {
@@ -165,40 +169,58 @@ fn case(u: &mut Unstructured) -> Result<Case> {
             known(u, h)?
         },
     };
-    Ok(Case {
-        performance_status,
-        liver_function,
-        goals_of_care: {
-            let g = *u.choose(GoalsOfCare::ALL)?;
-            known(u, g)?
+    let goals_of_care = {
+        let g = *u.choose(GoalsOfCare::ALL)?;
+        known(u, g)?
+    };
+    let drug_safety = DrugSafety {
+        liver_transplant_recipient: u.arbitrary()?,
+        autoimmune_disease: {
+            let a = *u.choose(AutoimmuneDisease::ALL)?;
+            known(u, a)?
         },
-        recurrence,
-        history,
-        drug_safety: DrugSafety {
-            liver_transplant_recipient: u.arbitrary()?,
-            autoimmune_disease: {
-                let a = *u.choose(AutoimmuneDisease::ALL)?;
-                known(u, a)?
-            },
-            varices: {
-                let v = *u.choose(Varices::ALL)?;
-                known(u, v)?
-            },
-            hbsag_positive: u.arbitrary()?,
+        varices: {
+            let v = *u.choose(Varices::ALL)?;
+            known(u, v)?
         },
-    })
+        hbsag_positive: u.arbitrary()?,
+    };
+    let doc = serde_json::json!({
+        "performance_status": performance_status,
+        "liver_function": liver_function,
+        "goals_of_care": goals_of_care,
+        "recurrence": recurrence,
+        "history": history,
+        "drug_safety": drug_safety,
+    });
+    let mut builder = Case::builder()
+        .performance_status(performance_status)
+        .liver_function(liver_function)
+        .recurrence(recurrence)
+        .history(history)
+        .drug_safety(drug_safety);
+    builder = match goals_of_care {
+        Some(g) => builder.goals_of_care(g),
+        None => builder.unknown("goals_of_care"),
+    };
+    Ok((builder, doc))
 }
 
-/// A policy: the default, with each threshold moved at random (mostly near its range).
-fn policy(u: &mut Unstructured) -> Result<Policy> {
+/// A policy: the default, with each threshold moved at random (mostly near its range), as
+/// settings in declaration order and as a JSON document.
+fn policy(u: &mut Unstructured) -> Result<(Vec<(Setting, u32)>, serde_json::Value)> {
     let mut doc = serde_json::to_value(Policy::default())
         .map_err(|_| libfuzzer_sys::arbitrary::Error::IncorrectFormat)?;
+    let mut settings = Vec::new();
     for t in Policy::default().thresholds() {
         if !u.ratio(1u8, 3u8)? {
             continue;
         }
+        let setting = Setting::from_name(t.name).ok_or(libfuzzer_sys::arbitrary::Error::IncorrectFormat)?;
         let value = if t.flag {
-            serde_json::Value::Bool(u.arbitrary()?)
+            let b: bool = u.arbitrary()?;
+            settings.push((setting, u32::from(b)));
+            serde_json::Value::Bool(b)
         } else {
             let (lo, hi) = t
                 .accepted
@@ -206,27 +228,40 @@ fn policy(u: &mut Unstructured) -> Result<Policy> {
                 .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)))
                 .unwrap_or((0, 10));
             // One beyond each end now and then; never below 0 (the fields are unsigned).
-            serde_json::Value::from(u.int_in_range((lo - 1).max(0)..=hi + 1)?)
+            let v = u.int_in_range((lo - 1).max(0)..=hi + 1)?;
+            settings.push((setting, u32::try_from(v).unwrap_or(0)));
+            serde_json::Value::from(v)
         };
         doc[t.name] = value;
     }
-    serde_json::from_value(doc).map_err(|_| libfuzzer_sys::arbitrary::Error::IncorrectFormat)
+    Ok((settings, doc))
 }
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let (Ok(case), Ok(policy)) = (case(&mut u), policy(&mut u)) else {
+    let (Ok((builder, doc)), Ok((settings, policy_doc))) = (case(&mut u), policy(&mut u)) else {
         return;
     };
 
-    // The case: validate, JSON (pretty, compact, bytes) and a one-line stream agree.
-    let valid = case.validate().map(|_| case);
-    assert_eq!(Case::from_json(&case.to_json()), valid, "pretty JSON");
-    let line = serde_json::to_string(&case).expect("a case serialises");
+    // The case: the builder, JSON (pretty, compact, bytes), serde and a one-line stream agree.
+    let valid = builder.build();
+    let pretty = serde_json::to_string_pretty(&doc).expect("a document serialises");
+    assert_eq!(Case::from_json(&pretty), valid, "pretty JSON");
+    let line = doc.to_string();
     assert_eq!(
         Case::from_json_bytes(line.as_bytes()),
         valid,
         "compact JSON"
+    );
+    assert_eq!(
+        serde_json::from_str::<Case>(&line).is_ok(),
+        valid.is_ok(),
+        "serde"
+    );
+    assert_eq!(
+        builder.build_all().map_err(|errors| errors[0].clone()),
+        valid,
+        "build_all"
     );
     let streamed: Vec<_> = stream::cases(line.as_bytes()).collect();
     assert_eq!(streamed.len(), 1);
@@ -236,14 +271,19 @@ fuzz_target!(|data: &[u8]| {
         .and_then(|l| l.ok())
         .map(|l| (l.number, l.result));
     assert_eq!(streamed, Some((1, valid.clone())), "stream");
+    if let Ok(case) = &valid {
+        assert_eq!(Case::from_json(&case.to_json()).as_ref(), Ok(case), "round trip");
+        assert_eq!(case.to_builder().build().as_ref(), Ok(case), "to_builder");
+    }
 
-    // The policy: validate and JSON agree; a valid policy round-trips.
-    let policy_ok = policy.validate();
+    // The policy: the settings and the JSON agree; a valid policy round-trips.
+    let policy = Policy::default().with_settings(settings);
+    assert_eq!(Policy::from_json(&policy_doc.to_string()), policy, "policy");
+    let (Ok(case), Ok(policy)) = (valid, policy) else {
+        return;
+    };
     let policy_json = serde_json::to_string(&policy).expect("a policy serialises");
-    assert_eq!(
-        Policy::from_json(&policy_json),
-        policy_ok.clone().map(|_| policy)
-    );
+    assert_eq!(Policy::from_json(&policy_json), Ok(policy), "policy round trip");
 
     // Every entry point that takes the case and the policy agrees with the others.
     let classified = classify(&case, &policy);
@@ -265,24 +305,16 @@ fuzz_target!(|data: &[u8]| {
         (Err(a), Err(b)) => assert_eq!(a, b, "the same error"),
         _ => panic!("classify {classified:?} but recommend_with {recommended:?}"),
     }
-    if let Err(e) = &policy_ok {
-        assert_eq!(classified.as_ref().err(), Some(&e.clone().within("policy")));
-    } else if let Err(e) = &valid {
-        assert_eq!(classified.as_ref().err(), Some(e));
-    }
     assert_eq!(classify_all(&[case], &policy), vec![classified.clone()]);
     assert_eq!(recommend_all(&[case], &policy), vec![recommended.clone()]);
-    match stream::classify(line.as_bytes(), &policy) {
-        Ok(mut s) => {
-            let got = s.next().and_then(|l| l.ok()).map(|l| l.result);
-            assert_eq!(got, Some(classified));
-            let got = stream::recommend(line.as_bytes(), &policy)
-                .ok()
-                .and_then(|mut s| s.next())
-                .and_then(|l| l.ok())
-                .map(|l| l.result);
-            assert_eq!(got, Some(recommended));
-        }
-        Err(e) => assert_eq!(Err(e), classified.map(|_| ())),
-    }
+    let got = stream::classify(line.as_bytes(), &policy)
+        .next()
+        .and_then(|l| l.ok())
+        .map(|l| l.result);
+    assert_eq!(got, Some(classified));
+    let got = stream::recommend(line.as_bytes(), &policy)
+        .next()
+        .and_then(|l| l.ok())
+        .map(|l| l.result);
+    assert_eq!(got, Some(recommended));
 });

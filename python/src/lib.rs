@@ -49,9 +49,9 @@ struct Failure {
 }
 
 impl Failure {
-    /// Maps a library error about `kind`. An error naming `policy` or `policy.<field>` is
-    /// about the policy whatever call produced it (`recommend_with` prefixes policy fields so);
-    /// an error naming no field is internal.
+    /// Maps a library error about `kind`: the case's or the policy's document, whose parsing
+    /// is the only place the library checks input (a case and a policy are valid by
+    /// construction). An error naming no field is internal.
     fn from_error(kind: Kind, err: &Error) -> Self {
         let message = err.to_string();
         let reason = match err {
@@ -60,14 +60,7 @@ impl Failure {
         };
         let (kind, path) = match err.field() {
             None => (Kind::Internal, None),
-            Some(field) => match field.strip_prefix("policy") {
-                Some("") => (Kind::Policy, Some(String::new())),
-                Some(rest) => match rest.strip_prefix('.') {
-                    Some(inner) => (Kind::Policy, Some(inner.to_owned())),
-                    None => (kind, Some(field.to_owned())),
-                },
-                None => (kind, Some(field.to_owned())),
-            },
+            Some(field) => (kind, Some(field.to_owned())),
         };
         Failure {
             kind,

@@ -131,26 +131,9 @@ async fn hook_inner(state: &AppState, headers: &HeaderMap, body: Body) -> Result
     let merged = merge_prefetch(&request, partial, &case_path)?;
     let case = Case::from_json(&merged.case.to_string())
         .map_err(|e| case_problem(&e, &merged, &case_path))?;
-    let decision = hcc_pathways::decide_with(&case, policy).map_err(|e| {
-        // `recommend_with` names policy fields `policy.…`: re-root them at the extension.
-        let custom_policy = !matches!(
-            extension.and_then(|e| e.get(POLICY_EXTENSION)),
-            None | Some(Value::Null)
-        );
-        if let Some(rest) = e.field().and_then(|f| f.strip_prefix("policy")) {
-            if !custom_policy {
-                return crate::configured_policy_problem(&e);
-            }
-            let mut problem = Problem::from_library(&e, "");
-            problem.field = Some(clean(
-                &format!("{policy_path}{rest}"),
-                crate::problem::MAX_FIELD,
-            ));
-            problem
-        } else {
-            case_problem(&e, &merged, &case_path)
-        }
-    })?;
+    // The case and the policy are valid by construction: only a defect of the rules is left.
+    let decision = hcc_pathways::decide_with(&case, policy)
+        .map_err(|e| case_problem(&e, &merged, &case_path))?;
     match decision {
         hcc_pathways::Decision::Decided(rec) => {
             Ok(json!({ "cards": [card(&adapter::view(&rec))] }))

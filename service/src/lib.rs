@@ -199,35 +199,12 @@ async fn recommend_inner(
         }
         _ => &state.policy,
     };
-    let from_request = request.policy.is_some_and(|raw| raw.get() != "null");
     // The decision as data: a recommendation (`"status": "decided"`), or, when facts the case
-    // leaves unknown decide between pathways, the facts needed (`"status": "undecided"`).
-    let decision = hcc_pathways::decide_with(&case, policy)
-        .map_err(|e| recommend_problem(&e, from_request))?;
+    // leaves unknown decide between pathways, the facts needed (`"status": "undecided"`). The
+    // case and the policy are valid by construction: only a defect of the rules is left.
+    let decision =
+        hcc_pathways::decide_with(&case, policy).map_err(|e| Problem::from_library(&e, "case"))?;
     serde_json::to_vec(&decision).map_err(|e| Problem::internal(&e.to_string()))
-}
-
-/// A problem for an error of `recommend_with`: its field paths are relative to the case, except
-/// policy fields, which it already names `policy.…`. A policy error when the request gave no
-/// policy is the service's own configuration at fault: 500, not the client's 422.
-pub(crate) fn recommend_problem(err: &hcc_pathways::Error, policy_from_request: bool) -> Problem {
-    match err.field() {
-        Some(f) if f == "policy" || f.starts_with("policy.") => {
-            if policy_from_request {
-                Problem::from_library(err, "")
-            } else {
-                configured_policy_problem(err)
-            }
-        }
-        _ => Problem::from_library(err, "case"),
-    }
-}
-
-/// 500: the policy the service was configured with is invalid.
-pub(crate) fn configured_policy_problem(err: &hcc_pathways::Error) -> Problem {
-    Problem::internal(&format!(
-        "the service's configured policy is invalid: {err}"
-    ))
 }
 
 /// Reads a request body of media type `application/json` of at most `limit` bytes.

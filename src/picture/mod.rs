@@ -133,9 +133,9 @@ fn pathway_style(p: &Pathway) -> OutcomeStyle {
 ///
 /// ```
 /// use hcc_pathways::picture::{pathway_flowchart, Node};
-/// use hcc_pathways::Policy;
+/// use hcc_pathways::{policy::Setting, Policy};
 ///
-/// let chart = pathway_flowchart(&Policy { up_to_seven_limit: 110, ..Policy::default() })?;
+/// let chart = pathway_flowchart(&Policy::default().with(Setting::UpToSevenLimit, 110)?)?;
 /// let rules: Vec<_> = chart.nodes().iter().filter_map(|n| match n {
 ///     Node::Outcome(o) => Some(o.rule),
 ///     Node::Decision(_) => None,
@@ -164,12 +164,12 @@ pub fn pathway_flowchart(policy: &Policy) -> Result<Flowchart, PictureError> {
 /// decided it (an edited recommendation).
 ///
 /// ```
-/// use hcc_pathways::{picture::{recommendation_svg, PictureError}, recommend, Case, Policy};
+/// use hcc_pathways::{picture::{recommendation_svg, PictureError}, policy::Setting, recommend, Case, Policy};
 ///
 /// let json = std::fs::read_to_string("examples/cases/r1_comfort_focused.json")?;
 /// let rec = recommend(&Case::from_json(&json)?)?;
 /// assert!(recommendation_svg(&rec, &Policy::default())?.contains("R1: Palliative care"));
-/// let other = Policy { systemic_max_child_pugh: 7, ..Policy::default() };
+/// let other = Policy::default().with(Setting::SystemicMaxChildPugh, 7)?;
 /// assert!(matches!(recommendation_svg(&rec, &other), Err(PictureError::PolicyMismatch { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

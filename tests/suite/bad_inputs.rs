@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use hcc_pathways::{recommend_with, Case, Error, Policy, Reason};
+use hcc_pathways::{Case, Error, Policy, Reason};
 
 /// The kind of [`Reason`], without its details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,14 +187,11 @@ fn bad_policies_name_the_variant_and_the_field() {
             other => panic!("{name}: got {other:?}"),
         }
     }
-    // Through recommend_with the policy's fields are prefixed with `policy.`.
-    let case = Case::from_json(&base().to_string()).unwrap();
-    let bad = Policy {
-        systemic_max_ecog: 3,
-        ..Policy::default()
-    };
-    let err = recommend_with(&case, &bad).unwrap_err();
-    assert_eq!(err.field(), Some("policy.systemic_max_ecog"));
+    // Changed in code, a setting out of range is the same error, named bare.
+    let err = Policy::default()
+        .with(hcc_pathways::policy::Setting::SystemicMaxEcog, 3)
+        .unwrap_err();
+    assert_eq!(err.field(), Some("systemic_max_ecog"));
     assert!(matches!(
         err,
         Error::Invalid {

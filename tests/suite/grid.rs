@@ -31,11 +31,11 @@ fn check_range(
         ..Tally::default()
     };
     for i in range {
-        let case = grid.case_at(i).ok_or("index out of range")?;
-        let Ok(a) = Assessment::new(&case, policy) else {
+        let Ok(case) = grid.case_at(i).ok_or("index out of range")? else {
             t.invalid += 1;
             continue;
         };
+        let a = Assessment::new(&case, policy).map_err(|e| format!("grid case {i}: {e}"))?;
         let mask = rules.leaf_mask(&a);
         // Ok exactly when one rule matches; allocates only on failure.
         let rule = rules
@@ -128,10 +128,10 @@ fn grid_cases_classify_like_the_engine() {
     let rules = pathway_rules();
     let mut sampled = 0;
     for i in (0..grid.len()).step_by(997) {
-        let case = grid.case_at(i).unwrap();
-        let Ok(a) = Assessment::new(&case, &policy) else {
+        let Ok(case) = grid.case_at(i).unwrap() else {
             continue;
         };
+        let a = Assessment::new(&case, &policy).unwrap();
         let rule = rules.decide(&a).unwrap();
         let c = classify(&case, &policy).unwrap();
         assert_eq!(

@@ -5,11 +5,9 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+use hcc_pathways::policy::Setting;
 use hcc_pathways::quantity::{Albumin, Bilirubin, ChildPughScore, Count, DiameterMm, Ecog, Inr};
-use hcc_pathways::{
-    classify, classify_all, recommend, recommend_all, recommend_with, stream, Case, Error, Policy,
-    Reason,
-};
+use hcc_pathways::{stream, Case, Error, Policy, Reason};
 
 use crate::bad_inputs::{kind, Kind};
 
@@ -144,14 +142,14 @@ fn integers_are_numbers_without_a_fraction() {
         );
         let case = Case::from_json(&json).unwrap_or_else(|e| panic!("{token}: {e}"));
         assert_eq!(
-            case.performance_status.ecog.map(|e| e.get()),
+            case.performance_status().ecog.map(|e| e.get()),
             Some(want),
             "{token}"
         );
     }
     let case = Case::from_json(&with_raw("/recurrence/intrahepatic/nodules", "1e0")).unwrap();
     assert_eq!(
-        case.recurrence.intrahepatic.nodules.map(|n| n.get()),
+        case.recurrence().intrahepatic.nodules.map(|n| n.get()),
         Some(1)
     );
     for (token, k) in [
@@ -171,7 +169,7 @@ fn integers_are_numbers_without_a_fraction() {
     }
     // Policy thresholds alike.
     let p = Policy::from_json(r#"{"terminal_min_ecog": 4.0, "up_to_seven_limit": 1.1e2}"#).unwrap();
-    assert_eq!((p.terminal_min_ecog, p.up_to_seven_limit), (4, 110));
+    assert_eq!((p.terminal_min_ecog(), p.up_to_seven_limit()), (4, 110));
     assert!(Policy::from_json(r#"{"terminal_min_ecog": 3.5}"#).is_err());
 }
 
@@ -184,7 +182,7 @@ fn a_byte_order_mark_is_ignored_and_bytes_must_be_utf8() {
         Case::from_json(BASE)
     );
     let p = Policy::from_json("\u{feff}{\"terminal_min_ecog\": 4}").unwrap();
-    assert_eq!(p.terminal_min_ecog, 4);
+    assert_eq!(p.terminal_min_ecog(), 4);
     // Only at the start: anywhere else it is not JSON.
     let inside = BASE.replacen('{', "{\u{feff}", 1);
     assert_eq!(err_of(&inside).0, Kind::Syntax);
@@ -509,7 +507,7 @@ fn constructors_name_the_path_json_names() {
 }
 
 #[test]
-fn validate_and_from_json_name_the_same_path() {
+fn the_builder_and_from_json_name_the_same_path() {
     let mut doc = base();
     doc["recurrence"]["intrahepatic"]["nodules"] = json!(0);
     let json = doc.to_string();
@@ -518,25 +516,20 @@ fn validate_and_from_json_name_the_same_path() {
         from_json.field(),
         Some("recurrence.intrahepatic.largest_diameter_mm")
     );
-    let mut case = Case::from_json(BASE).unwrap();
-    case.recurrence.intrahepatic.nodules =
-        Some(hcc_pathways::quantity::NoduleCount::new(0).unwrap());
-    assert_eq!(case.validate().unwrap_err(), from_json);
-    // And every function that takes the case names it the same way.
-    let policy = Policy::default();
-    assert_eq!(recommend(&case).unwrap_err(), from_json);
-    assert_eq!(classify(&case, &policy).unwrap_err(), from_json);
-    assert_eq!(classify_all(&[case], &policy)[0], Err(from_json.clone()));
-    assert_eq!(recommend_all(&[case], &policy)[0], Err(from_json.clone()));
+    let case = Case::from_json(BASE).unwrap();
+    assert_eq!(case.to_builder().nodules(0).build().unwrap_err(), from_json);
+    // serde reads a case as checked, and its message names the field.
+    let serde_err = serde_json::from_str::<Case>(&json).unwrap_err().to_string();
+    assert!(serde_err.contains(&from_json.to_string()), "{serde_err}");
+    // A stream's line is the same error.
     let line = format!("{json}\n");
+    let policy = Policy::default();
     let got = stream::classify(line.as_bytes(), &policy)
-        .unwrap()
         .next()
         .unwrap()
         .unwrap();
     assert_eq!((got.number, got.result), (1, Err(from_json.clone())));
     let got = stream::recommend(line.as_bytes(), &policy)
-        .unwrap()
         .next()
         .unwrap()
         .unwrap();
@@ -544,42 +537,34 @@ fn validate_and_from_json_name_the_same_path() {
 }
 
 #[test]
-fn policy_fields_are_bare_alone_and_under_policy_beside_a_case() {
-    let bad = Policy {
-        terminal_min_ecog: 0,
-        ..Policy::default()
-    };
-    let alone = bad.validate().unwrap_err();
+fn policy_fields_are_bare_alone_and_under_policy_with_within() {
+    let alone = Policy::default()
+        .with(Setting::TerminalMinEcog, 0)
+        .unwrap_err();
     assert_eq!(alone.field(), Some("terminal_min_ecog"));
-    let json = serde_json::to_string(&bad).unwrap();
-    assert_eq!(Policy::from_json(&json).unwrap_err(), alone);
-
+    assert_eq!(
+        Policy::from_json(r#"{"terminal_min_ecog": 0}"#).unwrap_err(),
+        alone
+    );
+    // serde reads a policy as checked, and its message names the field.
+    let serde_err = serde_json::from_str::<Policy>(r#"{"terminal_min_ecog": 0}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(serde_err.contains(&alone.to_string()), "{serde_err}");
+    // Where a policy is read beside a case (the service, the Python bindings), `within`.
     let beside = alone.clone().within("policy");
     assert_eq!(beside.field(), Some("policy.terminal_min_ecog"));
-    let case = Case::from_json(BASE).unwrap();
-    assert_eq!(recommend_with(&case, &bad).unwrap_err(), beside);
-    assert_eq!(classify(&case, &bad).unwrap_err(), beside);
-    assert_eq!(classify_all(&[case], &bad)[0], Err(beside.clone()));
-    assert_eq!(recommend_all(&[case], &bad)[0], Err(beside.clone()));
-    assert_eq!(stream::classify(BASE.as_bytes(), &bad).unwrap_err(), beside);
-    assert_eq!(
-        stream::recommend(BASE.as_bytes(), &bad).unwrap_err(),
-        beside
-    );
 
     // An ordering between two thresholds names the one that breaks it, the same way.
-    let unordered = Policy {
-        pei_max_diameter_mm: 30,
-        ablation_max_diameter_mm: 25,
-        ..Policy::default()
-    };
+    let unordered = Policy::default().with_settings([
+        (Setting::PeiMaxDiameterMm, 30),
+        (Setting::AblationMaxDiameterMm, 25),
+    ]);
+    assert_eq!(unordered.unwrap_err().field(), Some("pei_max_diameter_mm"));
+    let json = r#"{"pei_max_diameter_mm": 30, "ablation_max_diameter_mm": 25}"#;
     assert_eq!(
-        unordered.validate().unwrap_err().field(),
+        Policy::from_json(json).unwrap_err().field(),
         Some("pei_max_diameter_mm")
-    );
-    assert_eq!(
-        classify(&case, &unordered).unwrap_err().field(),
-        Some("policy.pei_max_diameter_mm")
     );
 }
 

@@ -10,6 +10,8 @@ mod auto_traits;
 #[cfg(feature = "json")]
 mod bad_inputs;
 mod batch;
+#[cfg(feature = "json")]
+mod builder;
 mod check;
 #[cfg(feature = "json")]
 mod cohort;
@@ -31,6 +33,7 @@ mod pathways;
 mod pictures;
 #[cfg(feature = "schemars")]
 mod problems;
+#[cfg(feature = "proptest")]
 mod properties;
 #[cfg(feature = "json")]
 mod recommend_example;

@@ -9,11 +9,14 @@ use hcc_pathways::case::{
     PriorRegimen, Procedure, ProcedureSet, Regimen, RegimenHistory, SiteSet, Varices,
 };
 use hcc_pathways::outcomes::{Evidence, LineOfTherapy, Modality, OmissionReason, TreatmentId};
+use hcc_pathways::policy::Setting;
 use hcc_pathways::quantity::{
     AfpNgMl, ChildPughScore, Count, DiameterMm, Ecog, Months, NoduleCount,
 };
 use hcc_pathways::recommendation::{Caution, Omission, PredicateReport};
 use hcc_pathways::{recommend, recommend_with, Case, Pathway, PathwayRule, Policy, Recommendation};
+
+use crate::common::edit;
 
 fn load(name: &str) -> Case {
     let path = format!("examples/cases/{name}.json");
@@ -199,7 +202,9 @@ fn refractory_case_never_gets_a_tace_modality() {
     assert!(has_caution(&r, "pei_alone_tace_excluded"));
     // The same case without refractoriness gets TACE + PEI and no refractory caution.
     let mut c = load("r5_refractory_unsafe_location_pei_alone");
-    c.history.tace_insufficient_responses = Some(Count::new(0).expect("count"));
+    edit(&mut c, |parts| {
+        parts.history.tace_insufficient_responses = Some(Count::new(0).expect("count"));
+    });
     let r = rec(&c);
     assert_eq!(r.options[0].id, "tace_plus_pei");
     assert!(!has_caution(&r, "pei_alone_tace_excluded"));
@@ -216,18 +221,17 @@ fn intervention_grid() -> Vec<Case> {
                     for progressions in [0, 1] {
                         for afp_rise in [false, true] {
                             for child_pugh in [5, 7] {
-                                let mut c = base;
-                                let ih = &mut c.recurrence.intrahepatic;
-                                ih.nodules = Some(NoduleCount::new(nodules).expect("n"));
-                                ih.largest_diameter_mm =
-                                    Some(DiameterMm::new(diameter).expect("d"));
-                                ih.unsafe_ablation_location = Some(unsafe_location);
-                                c.history.tace_insufficient_responses =
-                                    Some(Count::new(responses).expect("c"));
-                                c.history.tace_intrahepatic_progressions =
-                                    Some(Count::new(progressions).expect("c"));
-                                c.history.afp_rising_after_tace = Some(afp_rise);
-                                c.liver_function = cp(child_pugh);
+                                let c = base
+                                    .to_builder()
+                                    .nodules(nodules)
+                                    .largest_diameter_mm(diameter)
+                                    .unsafe_ablation_location(unsafe_location)
+                                    .tace_insufficient_responses(responses)
+                                    .tace_intrahepatic_progressions(progressions)
+                                    .afp_rising_after_tace(afp_rise)
+                                    .liver_function(cp(child_pugh))
+                                    .build()
+                                    .expect("valid");
                                 out.push(c);
                             }
                         }
@@ -257,8 +261,8 @@ fn one_procedure_for_every_repeat_intervention_over_the_pathway_grid() {
             .collect();
         assert_eq!(procedures.len(), 1, "exactly one procedure for {c:?}");
         seen.insert(procedures[0].rule.to_string());
-        let refractory = c.history.tace_insufficient_responses.unwrap().get() >= 2
-            || c.history.afp_rising_after_tace.unwrap();
+        let refractory = c.history().tace_insufficient_responses.unwrap().get() >= 2
+            || c.history().afp_rising_after_tace.unwrap();
         assert!(
             !(refractory && procedures[0].id.contains_tace()),
             "TACE chosen for a refractory case: {c:?}"
@@ -285,17 +289,23 @@ fn near_refractory_caution_one_step_before_the_threshold() {
     assert!(has_caution(&r, "near_tace_refractory"));
     // Counters at 0: no caution.
     let mut c = load("r5_unsafe_location_26mm_tace_plus_pei");
-    c.history.tace_insufficient_responses = Some(Count::new(0).expect("c"));
+    edit(&mut c, |parts| {
+        parts.history.tace_insufficient_responses = Some(Count::new(0).expect("c"));
+    });
     assert!(!has_caution(&rec(&c), "near_tace_refractory"));
     // Counters are not added together: one response and one progression is still one step.
-    c.history.tace_insufficient_responses = Some(Count::new(1).expect("c"));
-    c.history.tace_intrahepatic_progressions = Some(Count::new(1).expect("c"));
+    edit(&mut c, |parts| {
+        parts.history.tace_insufficient_responses = Some(Count::new(1).expect("c"));
+        parts.history.tace_intrahepatic_progressions = Some(Count::new(1).expect("c"));
+    });
     let r = rec(&c);
     assert_eq!(r.options[0].id, "tace_plus_pei", "not refractory");
     assert!(has_caution(&r, "near_tace_refractory"));
     // Already refractory: the caution no longer applies.
     let mut c = load("r5_refractory_unsafe_location_pei_alone");
-    c.history.tace_intrahepatic_progressions = Some(Count::new(1).expect("c"));
+    edit(&mut c, |parts| {
+        parts.history.tace_intrahepatic_progressions = Some(Count::new(1).expect("c"));
+    });
     assert!(!has_caution(&rec(&c), "near_tace_refractory"));
 }
 
@@ -305,7 +315,9 @@ fn single_nodule_of_100_mm_caution() {
     assert_eq!(r.options[0].id, "repeat_tace");
     assert!(has_caution(&r, "large_single_nodule_tace"));
     let mut c = load("r5_repeat_tace_large_single_nodule");
-    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(99).expect("d"));
+    edit(&mut c, |parts| {
+        parts.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(99).expect("d"));
+    });
     assert!(!has_caution(&rec(&c), "large_single_nodule_tace"));
 }
 
@@ -344,7 +356,9 @@ fn tare_or_sbrt_caution_only_when_thermal_ablation_is_not_possible() {
 fn intervention_cautions_stay_in_their_pathway() {
     // A systemic case one step from refractoriness carries no intervention caution.
     let mut c = load("r3_lung_metastases_fit");
-    c.history.tace_insufficient_responses = Some(Count::new(1).expect("c"));
+    edit(&mut c, |parts| {
+        parts.history.tace_insufficient_responses = Some(Count::new(1).expect("c"));
+    });
     let r = rec(&c);
     assert_eq!(r.pathway, Pathway::SystemicTherapy);
     assert!(!has_caution(&r, "near_tace_refractory"));
@@ -392,7 +406,9 @@ fn first_line_lists_the_regimens_in_the_order_of_the_spec() {
 #[test]
 fn ecog_2_lists_sorafenib_first_and_cautions_every_option() {
     let mut c = load("r3_lung_metastases_fit");
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+    });
     let r = rec(&c);
     assert_eq!(r.pathway, Pathway::SystemicTherapy);
     assert_eq!(r.options[0].rule, "O-L1-ECOG2");
@@ -406,14 +422,18 @@ fn ecog_2_lists_sorafenib_first_and_cautions_every_option() {
     let ecog = caution(&r, "ecog_2_trial_evidence").expect("caution");
     assert_eq!(applies(ecog), sorted(order));
     // ECOG 1: the usual order, no caution.
-    c.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
+    });
     let r = rec(&c);
     assert_eq!(offered(&r)[0], Regimen::AtezolizumabBevacizumab);
     assert!(!has_caution(&r, "ecog_2_trial_evidence"));
 
     // Every line: the second line too.
     let mut c = load("r3_second_line_after_sorafenib");
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+    });
     let r = rec(&c);
     let ecog = caution(&r, "ecog_2_trial_evidence").expect("caution");
     assert_eq!(applies(ecog), sorted(offered(&r)));
@@ -481,7 +501,9 @@ fn second_line_after_atezolizumab_bevacizumab() {
     assert!(has_consideration(&r, "clinical_trial"));
 
     let mut c = load("r3_second_line_after_atezolizumab_bevacizumab");
-    c.recurrence.afp_ng_ml = afp(400.0);
+    edit(&mut c, |parts| {
+        parts.recurrence.afp_ng_ml = afp(400.0);
+    });
     let r = rec(&c);
     assert_eq!(
         offered(&r)[3],
@@ -490,7 +512,9 @@ fn second_line_after_atezolizumab_bevacizumab() {
     );
     assert!(r.options[3].detail.contains(">= 400 ng/mL"));
     assert!(!has_caution(&r, "measure_afp"));
-    c.recurrence.afp_ng_ml = afp(399.9);
+    edit(&mut c, |parts| {
+        parts.recurrence.afp_ng_ml = afp(399.9);
+    });
     let r = rec(&c);
     assert_omitted(
         &r,
@@ -516,7 +540,9 @@ fn second_line_after_another_checkpoint_inhibitor_first_line() {
         Regimen::Pembrolizumab,
     ] {
         let mut c = load("r3_second_line_after_atezolizumab_bevacizumab");
-        c.history.systemic_regimens = Some(history(&[(first, Some(true))]));
+        edit(&mut c, |parts| {
+            parts.history.systemic_regimens = Some(history(&[(first, Some(true))]));
+        });
         let r = rec(&c);
         assert_eq!(
             r.line_of_therapy.map(|l| l.line),
@@ -549,7 +575,9 @@ fn second_line_after_durvalumab_tremelimumab() {
     assert!(omitted_for(&r, Regimen::Ramucirumab).is_empty());
     // Treated varices: atezolizumab + bevacizumab may be considered where allowed.
     let mut c = load("r3_second_line_after_durvalumab_tremelimumab");
-    c.drug_safety.varices = Some(Varices::NoneOrTreated);
+    edit(&mut c, |parts| {
+        parts.drug_safety.varices = Some(Varices::NoneOrTreated);
+    });
     let r = rec(&c);
     assert_eq!(
         offered(&r),
@@ -593,7 +621,9 @@ fn second_line_after_sorafenib_or_lenvatinib() {
         .contains("no access to checkpoint inhibitors"));
     // Regorafenib only after sorafenib recorded as tolerated.
     let mut c = load("r3_second_line_after_sorafenib");
-    c.history.systemic_regimens = Some(history(&[(Regimen::Sorafenib, Some(false))]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[(Regimen::Sorafenib, Some(false))]));
+    });
     let r = rec(&c);
     assert_omitted(
         &r,
@@ -601,7 +631,9 @@ fn second_line_after_sorafenib_or_lenvatinib() {
         OmissionReason::RegorafenibSorafenibNotTolerated,
     );
     assert!(!has_caution(&r, "sorafenib_tolerance_unknown"));
-    c.history.systemic_regimens = Some(history(&[(Regimen::Sorafenib, None)]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[(Regimen::Sorafenib, None)]));
+    });
     let r = rec(&c);
     assert_pending(
         &r,
@@ -609,7 +641,9 @@ fn second_line_after_sorafenib_or_lenvatinib() {
         "history.systemic_regimens[].tolerated",
     );
     assert!(has_caution(&r, "sorafenib_tolerance_unknown"));
-    c.history.systemic_regimens = Some(history(&[(Regimen::Lenvatinib, Some(true))]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[(Regimen::Lenvatinib, Some(true))]));
+    });
     let r = rec(&c);
     assert_eq!(
         r.line_of_therapy.as_ref().map(|l| l.rule.as_ref()),
@@ -627,39 +661,49 @@ fn second_line_after_sorafenib_or_lenvatinib() {
 fn the_most_recent_sorafenib_decides_regorafenib() {
     // Sorafenib not tolerated once, later tolerated: the most recent entry counts.
     let mut c = load("r6_third_line_after_atezolizumab_bevacizumab_and_lenvatinib");
-    c.history.systemic_regimens = Some(history(&[
-        (Regimen::Sorafenib, Some(false)),
-        (Regimen::Sorafenib, Some(true)),
-    ]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[
+            (Regimen::Sorafenib, Some(false)),
+            (Regimen::Sorafenib, Some(true)),
+        ]));
+    });
     let r = rec(&c);
     assert!(!omitted_for(&r, Regimen::Regorafenib)
         .iter()
         .any(|o| matches!(o, OmissionReason::RegorafenibSorafenibNotTolerated)));
     // And the other way round.
-    c.history.systemic_regimens = Some(history(&[
-        (Regimen::Sorafenib, Some(true)),
-        (Regimen::Sorafenib, Some(false)),
-    ]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[
+            (Regimen::Sorafenib, Some(true)),
+            (Regimen::Sorafenib, Some(false)),
+        ]));
+    });
     let r = rec(&c);
     assert!(omitted_for(&r, Regimen::Regorafenib)
         .contains(&OmissionReason::RegorafenibSorafenibNotTolerated));
     let mut c = load("r3_second_line_after_sorafenib");
-    c.history.systemic_regimens = Some(history(&[
-        (Regimen::Sorafenib, Some(true)),
-        (Regimen::Sorafenib, None),
-    ]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[
+            (Regimen::Sorafenib, Some(true)),
+            (Regimen::Sorafenib, None),
+        ]));
+    });
     assert!(has_caution(&rec(&c), "sorafenib_tolerance_unknown"));
-    c.history.systemic_regimens = Some(history(&[
-        (Regimen::Sorafenib, None),
-        (Regimen::Sorafenib, Some(true)),
-    ]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[
+            (Regimen::Sorafenib, None),
+            (Regimen::Sorafenib, Some(true)),
+        ]));
+    });
     assert!(!has_caution(&rec(&c), "sorafenib_tolerance_unknown"));
 }
 
 #[test]
 fn second_line_after_an_unlisted_first_line_regimen() {
     let mut c = load("r3_second_line_after_sorafenib");
-    c.history.systemic_regimens = Some(history(&[(Regimen::Cabozantinib, Some(true))]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[(Regimen::Cabozantinib, Some(true))]));
+    });
     let r = rec(&c);
     assert_eq!(
         r.line_of_therapy.as_ref().map(|l| l.rule.as_ref()),
@@ -719,11 +763,13 @@ fn third_line_trial_first_then_cabozantinib_then_new_mechanism_classes() {
 #[test]
 fn beyond_two_prior_lines_cabozantinib_must_add_a_class() {
     let mut c = load("r6_third_line_after_atezolizumab_bevacizumab_and_lenvatinib");
-    c.history.systemic_regimens = Some(history(&[
-        (Regimen::AtezolizumabBevacizumab, Some(true)),
-        (Regimen::Lenvatinib, Some(true)),
-        (Regimen::DurvalumabTremelimumab, Some(true)),
-    ]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[
+            (Regimen::AtezolizumabBevacizumab, Some(true)),
+            (Regimen::Lenvatinib, Some(true)),
+            (Regimen::DurvalumabTremelimumab, Some(true)),
+        ]));
+    });
     let r = rec(&c);
     assert_eq!(r.line_of_therapy.as_ref().map(|l| l.number), Some(4));
     assert_omitted(
@@ -744,10 +790,9 @@ fn beyond_two_prior_lines_cabozantinib_must_add_a_class() {
         r.full_reason()
     );
     // A policy admitting three prior lines offers cabozantinib again.
-    let p = Policy {
-        cabozantinib_max_prior_regimens: 3,
-        ..Policy::default()
-    };
+    let p = Policy::default()
+        .with(Setting::CabozantinibMaxPriorRegimens, 3)
+        .unwrap();
     let r = recommend_with(&c, &p).expect("valid");
     assert_eq!(r.rule.unwrap(), "R6");
     assert_eq!(option_ids(&r), ["clinical_trial", "cabozantinib"]);
@@ -757,8 +802,10 @@ fn beyond_two_prior_lines_cabozantinib_must_add_a_class() {
 #[test]
 fn third_line_requires_ecog_0_1_and_child_pugh_a() {
     let mut c = load("r6_third_line_after_atezolizumab_bevacizumab_and_lenvatinib");
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
-    c.performance_status.cancer_related = Some(true);
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+        parts.performance_status.cancer_related = Some(true);
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R7");
     assert!(!has_detail(&r, "no_supported_further_line"));
@@ -799,7 +846,9 @@ fn no_checkpoint_inhibitor_for_a_liver_transplant_recipient() {
 #[test]
 fn no_checkpoint_inhibitor_with_active_autoimmune_disease() {
     let mut c = load("r3_lung_metastases_fit");
-    c.drug_safety.autoimmune_disease = Some(AutoimmuneDisease::ActiveOnSystemicTreatment);
+    edit(&mut c, |parts| {
+        parts.drug_safety.autoimmune_disease = Some(AutoimmuneDisease::ActiveOnSystemicTreatment);
+    });
     let r = rec(&c);
     for regimen in CHECKPOINT_INHIBITOR_REGIMENS {
         assert_omitted(
@@ -833,7 +882,9 @@ fn inactive_autoimmune_disease_is_a_caution_on_checkpoint_inhibitors() {
 fn no_bevacizumab_with_high_risk_varices_or_recent_bleeding() {
     for varices in [Varices::UntreatedHighRisk, Varices::RecentBleeding] {
         let mut c = load("r3_lung_metastases_fit");
-        c.drug_safety.varices = Some(varices);
+        edit(&mut c, |parts| {
+            parts.drug_safety.varices = Some(varices);
+        });
         let r = rec(&c);
         assert_omitted(
             &r,
@@ -870,14 +921,15 @@ fn varices_not_screened_and_brain_metastases_caution_before_bevacizumab() {
 #[test]
 fn child_pugh_7_admitted_by_policy_is_a_caution() {
     let mut c = load("r3_lung_metastases_fit");
-    c.liver_function = cp(7);
+    edit(&mut c, |parts| {
+        parts.liver_function = cp(7);
+    });
     let r = rec(&c);
     assert_eq!(r.pathway, Pathway::PalliativeCare, "default policy");
     assert!(!has_caution(&r, "child_pugh_7_by_policy"));
-    let policy = Policy {
-        systemic_max_child_pugh: 7,
-        ..Policy::default()
-    };
+    let policy = Policy::default()
+        .with(Setting::SystemicMaxChildPugh, 7)
+        .unwrap();
     let r = recommend_with(&c, &policy).expect("valid");
     assert_eq!(r.pathway, Pathway::SystemicTherapy);
     let b7 = caution(&r, "child_pugh_7_by_policy").expect("caution");
@@ -905,9 +957,13 @@ fn no_regimen_already_received_is_offered_again() {
     ];
     for received in lines {
         let mut c = load("r3_lung_metastases_fit");
-        c.performance_status.ecog = Some(Ecog::new(0).expect("ecog"));
+        edit(&mut c, |parts| {
+            parts.performance_status.ecog = Some(Ecog::new(0).expect("ecog"));
+        });
         let items: Vec<_> = received.iter().map(|r| (*r, Some(true))).collect();
-        c.history.systemic_regimens = Some(history(&items));
+        edit(&mut c, |parts| {
+            parts.history.systemic_regimens = Some(history(&items));
+        });
         let r = rec(&c);
         for regimen in &received {
             assert!(!offered(&r).contains(regimen), "{regimen} offered again");
@@ -971,7 +1027,9 @@ fn no_supported_further_line_is_r4_and_says_why() {
     assert!(predicate(&r, "liver_transplant_recipient").value.is_true());
     // With a high AFP ramucirumab remains: systemic therapy again.
     let mut c = load("r4_no_supported_further_line");
-    c.recurrence.afp_ng_ml = afp(900.0);
+    edit(&mut c, |parts| {
+        parts.recurrence.afp_ng_ml = afp(900.0);
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R3");
     assert_eq!(option_ids(&r), ["clinical_trial", "ramucirumab"]);
@@ -1026,7 +1084,9 @@ fn r2_names_the_criterion_that_fired_and_begins_with_transplant_first_within_mil
     // ECOG 3 with Child–Pugh A: terminal by performance status alone; no sentence blames liver
     // function, and no transplant referral.
     let mut c = load("r5_single_small_nodule");
-    c.performance_status.ecog = Some(Ecog::new(3).expect("ecog"));
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(3).expect("ecog"));
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R2");
     assert!(has_detail(&r, "r2_performance_status"));
@@ -1050,24 +1110,27 @@ fn r7_carries_the_mdt_cautions_and_transplant_first_within_milan() {
     assert!(!has_detail(&r, "transplant_first"), "beyond Milan");
     // TACE refractory: TACE is not weighed, systemic therapy still is.
     let mut c = load("r7_child_pugh_7_multinodular");
-    c.history.procedures = ProcedureSet::of(&[Procedure::Tace]);
-    c.history.tace_intrahepatic_progressions = Some(Count::new(2).expect("c"));
+    edit(&mut c, |parts| {
+        parts.history.procedures = ProcedureSet::of(&[Procedure::Tace]);
+        parts.history.tace_intrahepatic_progressions = Some(Count::new(2).expect("c"));
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R7");
     assert!(!has_caution(&r, "r7_mdt_may_weigh_tace_at_child_pugh_7"));
     assert!(has_caution(&r, "r7_mdt_may_weigh_systemic_at_child_pugh_7"));
     // A policy that admits Child–Pugh 7 makes it R6: no R7 caution at all.
-    let admit = Policy {
-        systemic_max_child_pugh: 7,
-        ..Policy::default()
-    };
+    let admit = Policy::default()
+        .with(Setting::SystemicMaxChildPugh, 7)
+        .unwrap();
     let r = recommend_with(&load("r7_child_pugh_7_multinodular"), &admit).expect("valid");
     assert_eq!(r.rule.unwrap(), "R6");
     assert!(!r.cautions.iter().any(|c| c.id.starts_with("r7_")));
     // Within Milan, Child–Pugh 8: neither intervention nor drugs; transplant evaluation first,
     // and the MDT may weigh ablation.
     let mut c = load("r5_single_small_nodule");
-    c.liver_function = cp(8);
+    edit(&mut c, |parts| {
+        parts.liver_function = cp(8);
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R7");
     assert!(has_detail(&r, "transplant_first"), "{}", r.full_reason());
@@ -1081,7 +1144,9 @@ fn r7_carries_the_mdt_cautions_and_transplant_first_within_milan() {
     assert!(!has_caution(&r, "r7_mdt_may_weigh_tace_at_child_pugh_7"));
     assert!(has_consideration(&r, "liver_transplant_evaluation"));
     // Child–Pugh 10 is R2, not R7.
-    c.liver_function = cp(10);
+    edit(&mut c, |parts| {
+        parts.liver_function = cp(10);
+    });
     assert_eq!(rec(&c).rule.unwrap(), "R2");
 }
 
@@ -1093,7 +1158,9 @@ fn r6_reason_names_each_criterion_that_fired() {
     assert_eq!(ids, ["r6_beyond_up_to_seven"]);
     // A single large refractory nodule: TACE excluded and not ablatable, not up-to-seven.
     let mut c = load("r5_repeat_tace_large_single_nodule");
-    c.history.tace_intrahepatic_progressions = Some(Count::new(2).expect("c"));
+    edit(&mut c, |parts| {
+        parts.history.tace_intrahepatic_progressions = Some(Count::new(2).expect("c"));
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R6");
     let ids: Vec<&str> = r.reason_details.iter().map(|d| d.id.as_ref()).collect();
@@ -1105,15 +1172,19 @@ fn r6_reason_names_each_criterion_that_fired() {
     );
     // Cancer-related ECOG 1 with a small single nodule: not fit for a procedure.
     let mut c = load("r5_single_small_nodule");
-    c.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
-    c.performance_status.cancer_related = Some(true);
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
+        parts.performance_status.cancer_related = Some(true);
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R6");
     let ids: Vec<&str> = r.reason_details.iter().map(|d| d.id.as_ref()).collect();
     assert_eq!(ids, ["r6_cancer_related_performance_status"]);
     // Infiltrative growth.
     let mut c = load("r6_beyond_up_to_seven");
-    c.recurrence.intrahepatic.infiltrative = Some(true);
+    edit(&mut c, |parts| {
+        parts.recurrence.intrahepatic.infiltrative = Some(true);
+    });
     let r = rec(&c);
     let ids: Vec<&str> = r.reason_details.iter().map(|d| d.id.as_ref()).collect();
     assert_eq!(ids, ["r6_infiltrative"]);
@@ -1124,9 +1195,11 @@ fn ecog_impaired_by_comorbidity_is_fit_for_a_procedure_with_cautions() {
     // ECOG 2 from comorbidity, a single 15 mm nodule: repeat intervention (BCLC 2022), with the
     // fitness caution; no TACE caution on thermal ablation.
     let mut c = load("r5_single_small_nodule");
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
-    c.performance_status.cancer_related = Some(false);
-    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(15).expect("d"));
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+        parts.performance_status.cancer_related = Some(false);
+        parts.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(15).expect("d"));
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R5");
     assert_eq!(r.options[0].id, "thermal_ablation");
@@ -1135,23 +1208,28 @@ fn ecog_impaired_by_comorbidity_is_fit_for_a_procedure_with_cautions() {
     assert_eq!(r.scores.bclc_stage.unwrap().wire_name(), "0");
     // Beyond ablation: repeat TACE at ECOG 2 carries the TACE caution too.
     let mut c = load("r5_repeat_tace_large_single_nodule");
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
-    c.performance_status.cancer_related = Some(false);
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+        parts.performance_status.cancer_related = Some(false);
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R5");
     assert!(has_caution(&r, "tace_at_ecog_2"));
     assert!(has_caution(&r, "comorbidity_procedure_fitness"));
     // ECOG 1 from comorbidity: the fitness caution, not the ECOG 2 one.
-    c.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
+    });
     let r = rec(&c);
     assert!(has_caution(&r, "comorbidity_procedure_fitness"));
     assert!(!has_caution(&r, "tace_at_ecog_2"));
     // A policy that admits only ECOG 1 to procedures sends ECOG 2 elsewhere.
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
-    let strict = Policy {
-        intervention_max_ecog: 1,
-        ..Policy::default()
-    };
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+    });
+    let strict = Policy::default()
+        .with(Setting::InterventionMaxEcog, 1)
+        .unwrap();
     let r = recommend_with(&c, &strict).expect("valid");
     assert_ne!(r.rule.unwrap(), "R5");
     assert!(has_detail(&r, "r6_ecog_above_intervention_limit") || r.rule.unwrap() != "R6");
@@ -1171,7 +1249,9 @@ fn r6_beyond_up_to_seven_caution_and_tace_with_systemic() {
 
     // A single large refractory nodule goes to R6 too, but is not multinodular.
     let mut c = load("r5_repeat_tace_large_single_nodule");
-    c.history.tace_intrahepatic_progressions = Some(Count::new(2).expect("c"));
+    edit(&mut c, |parts| {
+        parts.history.tace_intrahepatic_progressions = Some(Count::new(2).expect("c"));
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R6");
     assert!(!has_caution(&r, "r6_tace_for_well_defined_nodules"));
@@ -1179,8 +1259,10 @@ fn r6_beyond_up_to_seven_caution_and_tace_with_systemic() {
 
     // Not fit for intervention (cancer-related ECOG 1): neither the caution nor the option.
     let mut c = load("r6_beyond_up_to_seven");
-    c.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
-    c.performance_status.cancer_related = Some(true);
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
+        parts.performance_status.cancer_related = Some(true);
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R6");
     assert!(!has_caution(&r, "r6_tace_for_well_defined_nodules"));
@@ -1188,7 +1270,9 @@ fn r6_beyond_up_to_seven_caution_and_tace_with_systemic() {
 
     // TACE refractory: the caution would contradict the output; neither is given.
     let mut c = load("r6_beyond_up_to_seven");
-    c.history.tace_insufficient_responses = Some(Count::new(2).expect("c"));
+    edit(&mut c, |parts| {
+        parts.history.tace_insufficient_responses = Some(Count::new(2).expect("c"));
+    });
     let r = rec(&c);
     assert_eq!(r.rule.unwrap(), "R6");
     assert!(!has_caution(&r, "r6_tace_for_well_defined_nodules"));
@@ -1201,21 +1285,29 @@ fn tace_with_systemic_only_where_its_trials_drugs_are_allowed() {
     let base = load("r6_beyond_up_to_seven");
     assert!(option_ids(&rec(&base)).contains(&"tace_with_systemic"));
     let mut c = base;
-    c.drug_safety.liver_transplant_recipient = Some(true);
+    edit(&mut c, |parts| {
+        parts.drug_safety.liver_transplant_recipient = Some(true);
+    });
     assert!(!option_ids(&rec(&c)).contains(&"tace_with_systemic"));
     let mut c = base;
-    c.drug_safety.autoimmune_disease = Some(AutoimmuneDisease::ActiveOnSystemicTreatment);
+    edit(&mut c, |parts| {
+        parts.drug_safety.autoimmune_disease = Some(AutoimmuneDisease::ActiveOnSystemicTreatment);
+    });
     assert!(!option_ids(&rec(&c)).contains(&"tace_with_systemic"));
     // Inactive autoimmune disease: offered, with the checkpoint-inhibitor caution.
     let mut c = base;
-    c.drug_safety.autoimmune_disease = Some(AutoimmuneDisease::Inactive);
+    edit(&mut c, |parts| {
+        parts.drug_safety.autoimmune_disease = Some(AutoimmuneDisease::Inactive);
+    });
     let r = rec(&c);
     assert!(option_ids(&r).contains(&"tace_with_systemic"));
     let ai = caution(&r, "inactive_autoimmune_disease").expect("caution");
     assert!(ai.applies_to.contains(TreatmentId::TaceWithSystemic));
     // High-risk varices: the bevacizumab arm is left out, the VEGF caution concerns it.
     let mut c = base;
-    c.drug_safety.varices = Some(Varices::UntreatedHighRisk);
+    edit(&mut c, |parts| {
+        parts.drug_safety.varices = Some(Varices::UntreatedHighRisk);
+    });
     let r = rec(&c);
     let x = r
         .options
@@ -1228,13 +1320,17 @@ fn tace_with_systemic_only_where_its_trials_drugs_are_allowed() {
     assert!(vegf.applies_to.contains(TreatmentId::TaceWithSystemic));
     // Varices not screened: endoscopy before its bevacizumab.
     let mut c = base;
-    c.drug_safety.varices = Some(Varices::NotScreened);
+    edit(&mut c, |parts| {
+        parts.drug_safety.varices = Some(Varices::NotScreened);
+    });
     let r = rec(&c);
     let ns = caution(&r, "varices_not_screened").expect("caution");
     assert!(ns.applies_to.contains(TreatmentId::TaceWithSystemic));
     // ECOG 1 from comorbidity is fit; a second line is not first-line TACE with systemic therapy.
     let mut c = base;
-    c.history.systemic_regimens = Some(history(&[(Regimen::Sorafenib, Some(true))]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[(Regimen::Sorafenib, Some(true))]));
+    });
     assert!(!option_ids(&rec(&c)).contains(&"tace_with_systemic"));
 }
 
@@ -1259,41 +1355,59 @@ fn transplant_evaluation_within_milan_with_its_exclusions() {
     ));
 
     let mut c = base;
-    c.drug_safety.liver_transplant_recipient = Some(true);
+    edit(&mut c, |parts| {
+        parts.drug_safety.liver_transplant_recipient = Some(true);
+    });
     assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
 
     let mut c = base;
-    c.goals_of_care = Some(GoalsOfCare::ComfortFocused);
+    edit(&mut c, |parts| {
+        parts.goals_of_care = Some(GoalsOfCare::ComfortFocused);
+    });
     assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
 
     let mut c = base;
-    c.performance_status.ecog = Some(Ecog::new(3).expect("ecog"));
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(3).expect("ecog"));
+    });
     assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
 
     // A symptomatic (cancer-related) ECOG 1 is not acceptable; comorbidity ECOG 2 is.
     let mut c = base;
-    c.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
-    c.performance_status.cancer_related = Some(true);
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
+        parts.performance_status.cancer_related = Some(true);
+    });
     assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
-    c.performance_status.cancer_related = Some(false);
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+        parts.performance_status.cancer_related = Some(false);
+    });
     assert!(has_consideration(&rec(&c), "liver_transplant_evaluation"));
 
     let mut c = base;
-    c.recurrence.extrahepatic_sites = Some(SiteSet::of(&[ExtrahepaticSite::Lung]));
+    edit(&mut c, |parts| {
+        parts.recurrence.extrahepatic_sites = Some(SiteSet::of(&[ExtrahepaticSite::Lung]));
+    });
     assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
 
     let mut c = base;
-    c.recurrence.macrovascular_invasion = Some(MacrovascularInvasion::PortalVeinBranch);
+    edit(&mut c, |parts| {
+        parts.recurrence.macrovascular_invasion = Some(MacrovascularInvasion::PortalVeinBranch);
+    });
     assert!(!has_consideration(&rec(&c), "liver_transplant_evaluation"));
 
     let mut c = base;
-    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(50).expect("d"));
+    edit(&mut c, |parts| {
+        parts.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(50).expect("d"));
+    });
     assert!(
         has_consideration(&rec(&c), "liver_transplant_evaluation"),
         "50 mm is within Milan"
     );
-    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(51).expect("d"));
+    edit(&mut c, |parts| {
+        parts.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(51).expect("d"));
+    });
     let r = rec(&c);
     assert!(
         !has_consideration(&r, "liver_transplant_evaluation"),
@@ -1305,9 +1419,13 @@ fn transplant_evaluation_within_milan_with_its_exclusions() {
 #[test]
 fn transplant_afp_caution_above_the_threshold() {
     let mut c = load("r5_single_small_nodule");
-    c.recurrence.afp_ng_ml = afp(1000.0);
+    edit(&mut c, |parts| {
+        parts.recurrence.afp_ng_ml = afp(1000.0);
+    });
     assert!(!has_caution(&rec(&c), "transplant_afp_above_threshold"));
-    c.recurrence.afp_ng_ml = afp(1000.1);
+    edit(&mut c, |parts| {
+        parts.recurrence.afp_ng_ml = afp(1000.1);
+    });
     let r = rec(&c);
     assert!(has_caution(&r, "transplant_afp_above_threshold"));
     let text = &caution(&r, "transplant_afp_above_threshold")
@@ -1315,7 +1433,9 @@ fn transplant_afp_caution_above_the_threshold() {
         .text;
     assert!(text.contains("AFP above 1000 ng/mL"), "{text}");
     // Without the transplant referral there is no transplant caution.
-    c.drug_safety.liver_transplant_recipient = Some(true);
+    edit(&mut c, |parts| {
+        parts.drug_safety.liver_transplant_recipient = Some(true);
+    });
     assert!(!has_caution(&rec(&c), "transplant_afp_above_threshold"));
 }
 
@@ -1323,18 +1443,24 @@ fn transplant_afp_caution_above_the_threshold() {
 fn transplant_after_downstaging_beyond_milan_within_up_to_seven() {
     // Three nodules, largest 35 mm: beyond Milan (2-3 nodules need <= 30 mm), up-to-seven sum 65.
     let mut c = load("r5_single_small_nodule");
-    c.recurrence.intrahepatic.nodules = Some(NoduleCount::new(3).expect("n"));
-    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(35).expect("d"));
+    edit(&mut c, |parts| {
+        parts.recurrence.intrahepatic.nodules = Some(NoduleCount::new(3).expect("n"));
+        parts.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(35).expect("d"));
+    });
     let r = rec(&c);
     assert!(has_consideration(&r, "transplant_after_downstaging"));
     assert!(!has_consideration(&r, "liver_transplant_evaluation"));
     // Beyond up-to-seven: no downstaging consideration.
-    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(41).expect("d"));
+    edit(&mut c, |parts| {
+        parts.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(41).expect("d"));
+    });
     assert!(!has_consideration(&rec(&c), "transplant_after_downstaging"));
     // Cancer-related impairment: not acceptable.
-    c.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(35).expect("d"));
-    c.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
-    c.performance_status.cancer_related = Some(true);
+    edit(&mut c, |parts| {
+        parts.recurrence.intrahepatic.largest_diameter_mm = Some(DiameterMm::new(35).expect("d"));
+        parts.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
+        parts.performance_status.cancer_related = Some(true);
+    });
     assert!(!has_consideration(&rec(&c), "transplant_after_downstaging"));
 }
 
@@ -1343,28 +1469,44 @@ fn repeat_resection_for_a_single_nodule_with_child_pugh_a() {
     let base = load("r5_single_small_nodule");
     assert!(has_consideration(&rec(&base), "repeat_resection"));
     let mut c = base;
-    c.liver_function = cp(6);
+    edit(&mut c, |parts| {
+        parts.liver_function = cp(6);
+    });
     assert!(has_consideration(&rec(&c), "repeat_resection"));
-    c.liver_function = cp(7);
+    edit(&mut c, |parts| {
+        parts.liver_function = cp(7);
+    });
     assert!(!has_consideration(&rec(&c), "repeat_resection"));
     let mut c = base;
-    c.recurrence.intrahepatic.nodules = Some(NoduleCount::new(2).expect("n"));
+    edit(&mut c, |parts| {
+        parts.recurrence.intrahepatic.nodules = Some(NoduleCount::new(2).expect("n"));
+    });
     assert!(!has_consideration(&rec(&c), "repeat_resection"));
     let mut c = base;
-    c.goals_of_care = Some(GoalsOfCare::ComfortFocused);
+    edit(&mut c, |parts| {
+        parts.goals_of_care = Some(GoalsOfCare::ComfortFocused);
+    });
     assert!(!has_consideration(&rec(&c), "repeat_resection"));
     let mut c = base;
-    c.performance_status.ecog = Some(Ecog::new(3).expect("ecog"));
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(3).expect("ecog"));
+    });
     assert!(!has_consideration(&rec(&c), "repeat_resection"), "terminal");
     // ECOG 1 from comorbidity: yes; ECOG 1 cancer-related or ECOG 2: no.
     let mut c = base;
-    c.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
-    c.performance_status.cancer_related = Some(false);
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(1).expect("ecog"));
+        parts.performance_status.cancer_related = Some(false);
+    });
     assert!(has_consideration(&rec(&c), "repeat_resection"));
-    c.performance_status.cancer_related = Some(true);
+    edit(&mut c, |parts| {
+        parts.performance_status.cancer_related = Some(true);
+    });
     assert!(!has_consideration(&rec(&c), "repeat_resection"));
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
-    c.performance_status.cancer_related = Some(false);
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+        parts.performance_status.cancer_related = Some(false);
+    });
     assert!(!has_consideration(&rec(&c), "repeat_resection"));
 }
 
@@ -1377,7 +1519,9 @@ fn hbv_antiviral_therapy_when_hbsag_positive() {
     ] {
         let mut c = load(name);
         for (hbsag, expected) in [(Some(true), true), (Some(false), false), (None, false)] {
-            c.drug_safety.hbsag_positive = hbsag;
+            edit(&mut c, |parts| {
+                parts.drug_safety.hbsag_positive = hbsag;
+            });
             let r = rec(&c);
             assert_eq!(
                 has_consideration(&r, "hbv_antiviral_therapy"),
@@ -1403,7 +1547,9 @@ fn hbv_antiviral_therapy_when_hbsag_positive() {
 fn early_recurrence_within_24_months() {
     let mut c = load("r5_single_small_nodule");
     for (months, expected) in [(0, true), (24, true), (25, false)] {
-        c.history.months_since_last_procedure = Some(Months::new(months).expect("m"));
+        edit(&mut c, |parts| {
+            parts.history.months_since_last_procedure = Some(Months::new(months).expect("m"));
+        });
         assert_eq!(
             has_consideration(&rec(&c), "early_recurrence"),
             expected,
@@ -1415,14 +1561,20 @@ fn early_recurrence_within_24_months() {
 #[test]
 fn bone_and_brain_metastases_considerations() {
     let mut c = load("r3_lung_metastases_fit");
-    c.recurrence.extrahepatic_sites = Some(SiteSet::of(&[ExtrahepaticSite::Bone]));
+    edit(&mut c, |parts| {
+        parts.recurrence.extrahepatic_sites = Some(SiteSet::of(&[ExtrahepaticSite::Bone]));
+    });
     let r = rec(&c);
     assert!(has_consideration(&r, "bone_metastases_radiotherapy"));
     assert!(!has_consideration(&r, "brain_metastases_evaluation"));
     // Palliative care too.
-    c.goals_of_care = Some(GoalsOfCare::ComfortFocused);
+    edit(&mut c, |parts| {
+        parts.goals_of_care = Some(GoalsOfCare::ComfortFocused);
+    });
     assert!(has_consideration(&rec(&c), "bone_metastases_radiotherapy"));
-    c.recurrence.extrahepatic_sites = Some(SiteSet::of(&[ExtrahepaticSite::Brain]));
+    edit(&mut c, |parts| {
+        parts.recurrence.extrahepatic_sites = Some(SiteSet::of(&[ExtrahepaticSite::Brain]));
+    });
     let r = rec(&c);
     assert!(!has_consideration(&r, "bone_metastases_radiotherapy"));
     assert!(has_consideration(&r, "brain_metastases_evaluation"));
@@ -1484,48 +1636,63 @@ fn every_caution_and_consideration_rule_is_reached_by_some_case() {
         .collect();
     // Cases only a test builds.
     let mut c = load("r3_lung_metastases_fit");
-    c.liver_function = cp(7);
+    edit(&mut c, |parts| {
+        parts.liver_function = cp(7);
+    });
     cases.push((
         c,
-        Policy {
-            systemic_max_child_pugh: 7,
-            ..Policy::default()
-        },
+        Policy::default()
+            .with(Setting::SystemicMaxChildPugh, 7)
+            .unwrap(),
     ));
     let mut c = load("r3_lung_metastases_fit");
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+    });
     cases.push((c, Policy::default()));
     let mut c = load("r3_second_line_after_sorafenib");
-    c.history.systemic_regimens = Some(history(&[(Regimen::Sorafenib, None)]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[(Regimen::Sorafenib, None)]));
+    });
     cases.push((c, Policy::default()));
-    c.history.systemic_regimens = Some(history(&[(Regimen::Regorafenib, None)]));
+    edit(&mut c, |parts| {
+        parts.history.systemic_regimens = Some(history(&[(Regimen::Regorafenib, None)]));
+    });
     cases.push((c, Policy::default()));
     let mut c = load("r5_single_small_nodule");
-    c.liver_function = cp(8);
+    edit(&mut c, |parts| {
+        parts.liver_function = cp(8);
+    });
     cases.push((c, Policy::default()));
     let mut c = load("r6_beyond_up_to_seven");
-    c.recurrence.intrahepatic.infiltrative = Some(true);
+    edit(&mut c, |parts| {
+        parts.recurrence.intrahepatic.infiltrative = Some(true);
+    });
     cases.push((c, Policy::default()));
     // R6 for liver function above a stricter intervention limit, and for ECOG above one.
     let mut c = load("r5_single_small_nodule");
-    c.liver_function = cp(7);
+    edit(&mut c, |parts| {
+        parts.liver_function = cp(7);
+    });
     cases.push((
         c,
-        Policy {
-            intervention_max_child_pugh: 6,
-            systemic_max_child_pugh: 7,
-            ..Policy::default()
-        },
+        Policy::default()
+            .with_settings([
+                (Setting::InterventionMaxChildPugh, 6),
+                (Setting::SystemicMaxChildPugh, 7),
+            ])
+            .unwrap(),
     ));
     let mut c = load("r5_single_small_nodule");
-    c.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
-    c.performance_status.cancer_related = Some(false);
+    edit(&mut c, |parts| {
+        parts.performance_status.ecog = Some(Ecog::new(2).expect("ecog"));
+        parts.performance_status.cancer_related = Some(false);
+    });
     cases.push((
         c,
-        Policy {
-            intervention_max_ecog: 1,
-            ..Policy::default()
-        },
+        Policy::default()
+            .with(Setting::InterventionMaxEcog, 1)
+            .unwrap(),
     ));
 
     let mut seen = BTreeSet::new();
@@ -1572,27 +1739,31 @@ fn regimen_invariants_over_many_histories() {
     let mut no_line = 0;
     for (i, h) in histories.iter().enumerate() {
         let mut c = base;
-        c.performance_status.ecog = Some(Ecog::new(0).expect("ecog"));
-        c.drug_safety.liver_transplant_recipient = Some(i % 5 == 0);
-        c.drug_safety.autoimmune_disease = Some(
-            [
-                AutoimmuneDisease::Absent,
-                AutoimmuneDisease::Inactive,
-                AutoimmuneDisease::ActiveOnSystemicTreatment,
-            ][i % 3],
-        );
-        c.drug_safety.varices = Some(Varices::ALL[i % 4]);
-        c.recurrence.afp_ng_ml = [None, afp(100.0), afp(500.0)][(i / 3) % 3];
+        edit(&mut c, |parts| {
+            parts.performance_status.ecog = Some(Ecog::new(0).expect("ecog"));
+            parts.drug_safety.liver_transplant_recipient = Some(i % 5 == 0);
+            parts.drug_safety.autoimmune_disease = Some(
+                [
+                    AutoimmuneDisease::Absent,
+                    AutoimmuneDisease::Inactive,
+                    AutoimmuneDisease::ActiveOnSystemicTreatment,
+                ][i % 3],
+            );
+            parts.drug_safety.varices = Some(Varices::ALL[i % 4]);
+            parts.recurrence.afp_ng_ml = [None, afp(100.0), afp(500.0)][(i / 3) % 3];
+        });
         let tolerated = [Some(true), Some(false), None][(i / 7) % 3];
         let items: Vec<_> = h.iter().map(|r| (*r, tolerated)).collect();
-        c.history.systemic_regimens = Some(history(&items));
-        c.history.procedures = ProcedureSet::of(&[Procedure::Tace]);
+        edit(&mut c, |parts| {
+            parts.history.systemic_regimens = Some(history(&items));
+            parts.history.procedures = ProcedureSet::of(&[Procedure::Tace]);
+        });
         let r = match recommend_with(&c, &policy) {
             Ok(r) => r,
             // Only an unknown AFP or sorafenib tolerance may leave the last regimen open.
             Err(hcc_pathways::Error::Undecided { .. }) => {
                 assert!(
-                    c.recurrence.afp_ng_ml.is_none() || tolerated.is_none(),
+                    c.recurrence().afp_ng_ml.is_none() || tolerated.is_none(),
                     "undecided with every fact known: {h:?}"
                 );
                 continue;
@@ -1605,14 +1776,14 @@ fn regimen_invariants_over_many_histories() {
                 let line = r.line_of_therapy.as_ref().expect("line");
                 lines_seen.insert(line.rule.to_string());
                 assert!(!got.is_empty(), "systemic therapy without a regimen: {h:?}");
-                let ds = &c.drug_safety;
+                let ds = &c.drug_safety();
                 let ici_barred = ds.liver_transplant_recipient == Some(true)
                     || ds.autoimmune_disease == Some(AutoimmuneDisease::ActiveOnSystemicTreatment);
                 let bev_barred = matches!(
                     ds.varices,
                     Some(Varices::UntreatedHighRisk | Varices::RecentBleeding)
                 );
-                let used = c.history.systemic_regimens.unwrap().classes_used();
+                let used = c.history().systemic_regimens.unwrap().classes_used();
                 for g in &got {
                     assert!(!h.contains(g), "{g} offered again after {h:?}");
                     assert!(!(ici_barred && g.has_checkpoint_inhibitor()), "{g}: {h:?}");
@@ -1624,7 +1795,7 @@ fn regimen_invariants_over_many_histories() {
                         assert!(h.contains(&Regimen::Sorafenib) && tolerated == Some(true));
                     }
                     if *g == Regimen::Ramucirumab {
-                        assert!(c.recurrence.afp_ng_ml.is_some_and(|v| v.get() >= 400.0));
+                        assert!(c.recurrence().afp_ng_ml.is_some_and(|v| v.get() >= 400.0));
                     }
                     if line.line == LineOfTherapy::ThirdOrLater && *g != Regimen::Cabozantinib {
                         assert!(

@@ -1,6 +1,7 @@
 //! One behaviour test per pathway rule, and each threshold of spec §3 on both sides, through
 //! the public API (JSON in, recommendation out).
 
+use hcc_pathways::policy::Setting;
 use hcc_pathways::{classify, recommend, recommend_with, Case, Pathway, Policy};
 use serde_json::{json, Value};
 
@@ -188,10 +189,9 @@ fn refractoriness_thresholds_both_sides() {
     afp.push(("/history/afp_rising_after_tace", json!(true)));
     assert_eq!(rule_of(&with(&afp)).1, "R6");
     // The policy can switch the AFP criterion off.
-    let off = Policy {
-        refractory_on_afp_rise: false,
-        ..Policy::default()
-    };
+    let off = Policy::default()
+        .with(Setting::RefractoryOnAfpRise, 0)
+        .unwrap();
     assert_eq!(classify(&with(&afp), &off).unwrap().rule.unwrap(), "R5");
 }
 
@@ -224,19 +224,17 @@ fn intervention_fitness_thresholds_both_sides() {
     assert_eq!(rule_of(&with(&[ecog(1, true)])).1, "R6");
     assert_eq!(rule_of(&with(&[ecog(2, true)])).1, "R6");
     // The ECOG limit is a policy setting, tested on both sides.
-    let strict = Policy {
-        intervention_max_ecog: 1,
-        ..Policy::default()
-    };
+    let strict = Policy::default()
+        .with(Setting::InterventionMaxEcog, 1)
+        .unwrap();
     let rule = |changes: &[(&'static str, Value)], p: &Policy| {
         classify(&with(changes), p).unwrap().rule.unwrap()
     };
     assert_eq!(rule(&[ecog(1, false)], &strict), "R5");
     assert_eq!(rule(&[ecog(2, false)], &strict), "R6");
-    let none = Policy {
-        intervention_max_ecog: 0,
-        ..Policy::default()
-    };
+    let none = Policy::default()
+        .with(Setting::InterventionMaxEcog, 0)
+        .unwrap();
     assert_eq!(rule(&[ecog(1, false)], &none), "R6");
 }
 
@@ -252,10 +250,9 @@ fn systemic_fitness_thresholds_both_sides() {
     assert_eq!(run(&[(CP, json!(6))], &d), "R6");
     assert_eq!(run(&[(CP, json!(7))], &d), "R7");
     assert_eq!(run(&[ecog(2, true)], &d), "R6");
-    let b7 = Policy {
-        systemic_max_child_pugh: 7,
-        ..Policy::default()
-    };
+    let b7 = Policy::default()
+        .with(Setting::SystemicMaxChildPugh, 7)
+        .unwrap();
     assert_eq!(run(&[(CP, json!(7))], &b7), "R6");
     assert_eq!(run(&[(CP, json!(8))], &b7), "R7");
 }
@@ -281,21 +278,21 @@ fn later_line_fitness_is_stricter() {
 fn policy_changes_a_threshold() {
     // Up-to-eleven style limit admits 5 × 40 mm (90) as limited.
     let case = with(&[(NODULES, json!(5)), (DIAMETER, json!(40))]);
-    let p = Policy {
-        up_to_seven_limit: 110,
-        ..Policy::default()
-    };
+    let p = Policy::default()
+        .with(Setting::UpToSevenLimit, 110)
+        .unwrap();
     assert_eq!(recommend_with(&case, &p).unwrap().rule.unwrap(), "R5");
 }
 
 #[test]
 fn invalid_policy_is_rejected_with_its_field() {
-    let p = Policy {
-        systemic_max_child_pugh: 9,
-        ..Policy::default()
-    };
-    let err = recommend_with(&with(&[]), &p).unwrap_err();
-    assert_eq!(err.field(), Some("policy.systemic_max_child_pugh"));
+    // 7 is the most the setting accepts; 8 cannot make a policy.
+    let p = Policy::default()
+        .with(Setting::SystemicMaxChildPugh, 7)
+        .unwrap();
+    assert_eq!(p.systemic_max_child_pugh(), 7);
+    let err = p.with(Setting::SystemicMaxChildPugh, 8).unwrap_err();
+    assert_eq!(err.field(), Some("systemic_max_child_pugh"));
 }
 
 #[test]

@@ -8,6 +8,7 @@ use hcc_pathways::picture::{
     pathway_flowchart, recommendation_svg, Flowchart, Node, PathwayFlows, PictureError, Route,
     Visit,
 };
+use hcc_pathways::policy::Setting;
 use hcc_pathways::predicates::implications;
 use hcc_pathways::{recommend_with, Assessment, Case, Pathway, Policy, Recommendation};
 
@@ -292,11 +293,12 @@ fn every_rule_has_an_outcome_box_and_each_box_names_its_sources() {
 
 #[test]
 fn descriptions_show_the_thresholds_of_the_policy_in_force() {
-    let policy = Policy {
-        terminal_min_child_pugh: 11,
-        up_to_seven_limit: 110,
-        ..Policy::default()
-    };
+    let policy = Policy::default()
+        .with_settings([
+            (Setting::TerminalMinChildPugh, 11),
+            (Setting::UpToSevenLimit, 110),
+        ])
+        .unwrap();
     let svg = pathway_flowchart(&policy).expect("chart").to_svg();
     assert!(svg.contains("Child-Pugh &gt;= 11"), "terminal threshold");
     assert!(
@@ -453,10 +455,9 @@ fn recommendation(name: &str, policy: &Policy) -> Recommendation {
 fn a_recommendation_is_drawn_only_on_its_own_chart() {
     let policy = Policy::default();
     let rec = recommendation("r6_beyond_up_to_seven.json", &policy);
-    let other = Policy {
-        up_to_seven_limit: 110,
-        ..Policy::default()
-    };
+    let other = Policy::default()
+        .with(Setting::UpToSevenLimit, 110)
+        .unwrap();
     assert!(matches!(
         recommendation_svg(&rec, &other),
         Err(PictureError::PolicyMismatch { .. })

@@ -405,26 +405,21 @@ fn cross_field_errors_come_all_at_once_when_every_field_is_valid() {
         ]
     );
     assert_eq!(errors[0], Case::from_json(&text).unwrap_err());
-    // The typed case gives the same list.
-    let mut case = Case::from_json(&base().to_string()).unwrap();
-    let ih = &mut case.recurrence.intrahepatic;
-    ih.nodules = Some(hcc_pathways::quantity::NoduleCount::new(0).unwrap());
-    ih.largest_diameter_mm = Some(hcc_pathways::quantity::DiameterMm::new(12).unwrap());
-    ih.infiltrative = Some(false);
-    ih.unsafe_ablation_location = Some(false);
-    case.recurrence.extrahepatic_sites = Some(hcc_pathways::case::SiteSet::of(&[
-        hcc_pathways::case::ExtrahepaticSite::Lung,
-    ]));
-    case.history.procedures =
-        hcc_pathways::case::ProcedureSet::of(&[hcc_pathways::case::Procedure::Rfa]);
-    case.history.tace_insufficient_responses = Some(hcc_pathways::quantity::Count::new(2).unwrap());
-    assert_eq!(case.validate_all(), errors);
-    assert_eq!(case.validate().unwrap_err(), errors[0]);
+    // The builder gives the same list.
+    let case = Case::from_json(&base().to_string()).unwrap();
+    let builder = case
+        .to_builder()
+        .nodules(0)
+        .largest_diameter_mm(12)
+        .infiltrative(false)
+        .unsafe_ablation_location(false)
+        .extrahepatic_sites([hcc_pathways::case::ExtrahepaticSite::Lung])
+        .procedures([hcc_pathways::case::Procedure::Rfa])
+        .tace_insufficient_responses(2);
+    assert_eq!(builder.build_all(), Err(errors.clone()));
+    assert_eq!(builder.build(), Err(errors[0].clone()));
     // A valid case has none.
-    assert!(Case::from_json(&base().to_string())
-        .unwrap()
-        .validate_all()
-        .is_empty());
+    assert_eq!(case.to_builder().build_all(), Ok(case));
 }
 
 #[test]

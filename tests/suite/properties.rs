@@ -1,20 +1,25 @@
 //! Property tests of issue 4: every valid case under every valid policy maps to exactly one
-//! pathway (part 1), and the clinical safety properties (part 4). 10,000 cases per property.
+//! pathway (part 1), and the clinical safety properties (part 4). 10,000 cases per property,
+//! from the crate's own strategies (`hcc_pathways::strategies`, feature `proptest`).
 
-use crate::common::{
-    case_for, config, default_policy_case, exactly_one_rule, localize, policy, policy_and_case,
-};
+use crate::common::{config, exactly_one_rule};
 use proptest::prelude::*;
 use proptest::test_runner::{TestRng, TestRunner};
 
 use hcc_pathways::case::{
     AutoimmuneDisease, ExtrahepaticSite, GoalsOfCare, LiverFunction, MacrovascularInvasion,
-    Procedure, Regimen, SiteSet, Varices,
+    Procedure, Regimen, Varices,
 };
 use hcc_pathways::outcomes::TreatmentId;
 use hcc_pathways::pathway::pathway_rules;
-use hcc_pathways::quantity::{ChildPughScore, Ecog};
+use hcc_pathways::quantity::ChildPughScore;
+use hcc_pathways::strategies::{case as case_for, policy, policy_and_case};
 use hcc_pathways::{classify, recommend_with, Assessment, Case, Pathway, Policy};
+
+/// A complete case under the default policy.
+fn default_policy_case() -> BoxedStrategy<Case> {
+    case_for(&Policy::default())
+}
 
 fn pathway(case: &Case, policy: &Policy) -> Result<Pathway, TestCaseError> {
     classify(case, policy)
@@ -32,12 +37,11 @@ fn pathways_are_ordered_by_the_fitness_they_demand() {
 proptest! {
     #![proptest_config(config())]
 
-    /// Part 1: the strategies only produce valid input, exactly one pathway rule matches, and
-    /// `recommend_with` returns that rule and pathway.
+    /// Part 1: exactly one pathway rule matches, and `recommend_with` returns that rule and
+    /// pathway (the strategies give only valid input: a case and a policy are valid by
+    /// construction).
     #[test]
     fn exactly_one_pathway_rule_matches_and_recommend_returns_it((policy, case) in policy_and_case()) {
-        prop_assert!(policy.validate().is_ok(), "{policy:?}");
-        prop_assert!(case.validate().is_ok(), "{:?}", case.validate());
         let (rule, outcome) = exactly_one_rule(pathway_rules(), &case, &policy)
             .map_err(TestCaseError::fail)?;
         let rec = recommend_with(&case, &policy)
@@ -49,16 +53,16 @@ proptest! {
     /// Part 4: a worse ECOG, all else equal, never moves a case up the fitness order.
     #[test]
     fn worse_ecog_never_moves_up((policy, case) in policy_and_case(), step in 1u8..=4, related in any::<bool>()) {
-        let e = case.performance_status.ecog.expect("complete case").get();
+        let e = case.performance_status().ecog.expect("complete case").get();
         if e == 4 {
             return Ok(()); // nothing worse
         }
         let worse_ecog = (e + step).min(4);
-        let mut worse = case;
-        worse.performance_status.ecog = Some(Ecog::new(worse_ecog.into()).unwrap());
-        if (1..=2).contains(&worse_ecog) && worse.performance_status.cancer_related.is_none() {
-            worse.performance_status.cancer_related = Some(related);
+        let mut worse = case.to_builder().ecog(worse_ecog);
+        if (1..=2).contains(&worse_ecog) && case.performance_status().cancer_related.is_none() {
+            worse = worse.cancer_related(related);
         }
+        let worse = worse.build().unwrap();
         let (before, after) = (pathway(&case, &policy)?, pathway(&worse, &policy)?);
         prop_assert!(after <= before, "ECOG {e} -> {worse_ecog}: {before} -> {after}");
     }
@@ -74,12 +78,11 @@ proptest! {
         // Record the score alone (the components, which must agree with a recorded score, do
         // not enter the pathway) so the two cases differ in the score alone.
         let with_score = |score: u8| {
-            let mut c = case;
-            c.liver_function = LiverFunction {
+            let lf = LiverFunction {
                 child_pugh_score: Some(ChildPughScore::new(score.into()).unwrap()),
                 ..LiverFunction::default()
             };
-            c
+            case.to_builder().liver_function(lf).build().unwrap()
         };
         let worse_score = (s + step).min(15);
         let before = pathway(&with_score(s), &policy)?;
@@ -96,22 +99,22 @@ proptest! {
         site in proptest::sample::select(ExtrahepaticSite::ALL),
         how in 0u8..3,
     ) {
-        let mut c = case;
-        let r = &mut c.recurrence;
+        let mut b = case.to_builder();
         if how != 1 {
-            r.macrovascular_invasion = Some(mvi);
+            b = b.macrovascular_invasion(mvi);
         }
         if how != 0 {
-            r.extrahepatic_sites = Some(r.extrahepatic_sites.unwrap_or_default().with(site));
+            let sites = case.recurrence().extrahepatic_sites.unwrap_or_default().with(site);
+            b = b.extrahepatic_sites(sites.iter());
         }
+        let c = b.build().unwrap();
         prop_assert_ne!(pathway(&c, &policy)?, Pathway::RepeatIntervention);
     }
 
     /// Part 4: comfort-focused care is always palliative care.
     #[test]
     fn comfort_focused_is_always_palliative_care((policy, case) in policy_and_case()) {
-        let mut c = case;
-        c.goals_of_care = Some(GoalsOfCare::ComfortFocused);
+        let c = case.to_builder().goals_of_care(GoalsOfCare::ComfortFocused).build().unwrap();
         prop_assert_eq!(pathway(&c, &policy)?, Pathway::PalliativeCare);
     }
 
@@ -125,20 +128,20 @@ proptest! {
             return Ok(()); // `strategies_reach_every_rule` shows R5 is well sampled
         }
         let a = Assessment::new(&case, &policy).unwrap();
-        let r = &case.recurrence;
+        let r = &case.recurrence();
         let ih = &r.intrahepatic;
         let n = u32::from(ih.nodules.expect("complete case").get());
         let d = ih.largest_diameter_mm.map(|d| u32::from(d.get()));
-        prop_assert_eq!(case.goals_of_care, Some(GoalsOfCare::ActiveTreatment));
+        prop_assert_eq!(case.goals_of_care(), Some(GoalsOfCare::ActiveTreatment));
         prop_assert_eq!(r.macrovascular_invasion, Some(MacrovascularInvasion::Absent));
         prop_assert!(r.extrahepatic_sites.is_some_and(|s| s.is_empty()));
         prop_assert_eq!(ih.infiltrative, Some(false));
         prop_assert!(n == 1 || d.is_some_and(|d| d + 10 * n <= 70), "n {n}, d {d:?}");
         prop_assert!(a.child_pugh().max() <= 7);
-        let ps = &case.performance_status;
+        let ps = &case.performance_status();
         let e = ps.ecog.expect("complete case").get();
         prop_assert!(e == 0 || (e <= 2 && ps.cancer_related == Some(false)));
-        let h = &case.history;
+        let h = &case.history();
         let refractory = h.tace_insufficient_responses.is_some_and(|c| c.get() >= 2)
             || h.tace_intrahepatic_progressions.is_some_and(|c| c.get() >= 2)
             || h.afp_rising_after_tace == Some(true);
@@ -184,7 +187,7 @@ proptest! {
     fn refractory_repeat_intervention_gets_no_tace(case in default_policy_case()) {
         let policy = Policy::default();
         let rec = recommend_with(&case, &policy).unwrap();
-        let h = &case.history;
+        let h = &case.history();
         let refractory = h.tace_insufficient_responses.is_some_and(|c| c.get() >= 2)
             || h.tace_intrahepatic_progressions.is_some_and(|c| c.get() >= 2)
             || h.afp_rising_after_tace == Some(true);
@@ -200,8 +203,8 @@ proptest! {
     #[test]
     fn no_recommended_regimen_is_contraindicated((policy, case) in policy_and_case()) {
         let rec = recommend_with(&case, &policy).unwrap();
-        let d = &case.drug_safety;
-        let history = case.history.systemic_regimens.expect("complete case");
+        let d = &case.drug_safety();
+        let history = case.history().systemic_regimens.expect("complete case");
         let received = history.received();
         let no_ici = d.liver_transplant_recipient == Some(true)
             || d.autoimmune_disease == Some(AutoimmuneDisease::ActiveOnSystemicTreatment);
@@ -209,8 +212,8 @@ proptest! {
         let sorafenib_tolerated = history.as_slice().iter().rev()
             .find(|p| p.regimen == Regimen::Sorafenib)
             .is_some_and(|p| p.tolerated == Some(true));
-        let afp_high = case.recurrence.afp_ng_ml
-            .is_some_and(|afp| afp.get() >= f64::from(policy.ramucirumab_min_afp_ng_ml));
+        let afp_high = case.recurrence().afp_ng_ml
+            .is_some_and(|afp| afp.get() >= f64::from(policy.ramucirumab_min_afp_ng_ml()));
         for r in rec.options.iter().filter_map(|o| o.regimen()) {
             prop_assert!(rec.pathway == Pathway::SystemicTherapy, "{r} offered in {}", rec.pathway);
             prop_assert!(!received.contains(r), "{r} was already received");
@@ -267,20 +270,4 @@ fn strategies_reach_every_rule() {
     let p = policy().new_tree(&mut runner).unwrap().current();
     let q = policy().new_tree(&mut runner).unwrap().current();
     assert_ne!(p, q);
-}
-
-/// `localize` keeps cases valid.
-#[test]
-fn localize_keeps_cases_valid() {
-    let mut runner = TestRunner::deterministic();
-    let p = Policy::default();
-    for _ in 0..1_000 {
-        let c = crate::common::case_for(&p)
-            .new_tree(&mut runner)
-            .unwrap()
-            .current();
-        let l = localize(c);
-        assert!(l.validate().is_ok(), "{:?}", l.validate());
-        assert!(l.recurrence.extrahepatic_sites == Some(SiteSet::EMPTY));
-    }
 }

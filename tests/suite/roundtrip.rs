@@ -5,7 +5,7 @@ use hcc_pathways::{recommend, recommend_with, Case, Policy, Recommendation};
 use proptest::prelude::*;
 use serde_json::Value;
 
-use crate::json_support::{example_cases, valid_case, valid_policy};
+use crate::json_support::example_cases;
 
 fn policy_json(p: &Policy) -> String {
     serde_json::to_string_pretty(p).unwrap()
@@ -56,11 +56,12 @@ fn partial_policy_round_trips_to_the_full_policy() {
     assert_eq!(policy_json(&Policy::from_json(&full).unwrap()), full);
 }
 
+#[cfg(feature = "proptest")]
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn case_round_trips(case in valid_case()) {
+    fn case_round_trips(case in hcc_pathways::strategies::case_with_unknowns(&Policy::default())) {
         let json = case.to_json();
         let parsed = Case::from_json(&json).unwrap();
         prop_assert_eq!(parsed, case);
@@ -68,7 +69,7 @@ proptest! {
     }
 
     #[test]
-    fn policy_round_trips(policy in valid_policy()) {
+    fn policy_round_trips(policy in hcc_pathways::strategies::policy()) {
         let json = policy_json(&policy);
         let parsed = Policy::from_json(&json).unwrap();
         prop_assert_eq!(parsed, policy);
@@ -76,11 +77,12 @@ proptest! {
     }
 }
 
+#[cfg(feature = "proptest")]
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn recommendation_round_trips(case in valid_case(), policy in valid_policy()) {
+    fn recommendation_round_trips((policy, case) in hcc_pathways::strategies::policy_and_case()) {
         let rec = recommend_with(&case, &policy).unwrap();
         let json = rec.to_json_explained();
         let parsed: Recommendation = serde_json::from_str(&json).unwrap();

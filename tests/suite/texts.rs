@@ -17,7 +17,10 @@ use hcc_pathways::engine::Value;
 use hcc_pathways::policy::Setting;
 use hcc_pathways::{recommend_with, Case, Policy, Recommendation};
 
-use crate::common::{config, policy_and_case};
+#[cfg(feature = "proptest")]
+use crate::common::config;
+#[cfg(feature = "proptest")]
+use hcc_pathways::strategies::policy_and_case;
 
 /// Phrases with numbers that no policy setting governs: quoted guideline facts, trial
 /// populations and time windows. A number inside one of them is not a threshold of the policy.
@@ -117,7 +120,7 @@ fn case_numbers(case: &Case, r: &Recommendation) -> BTreeSet<i64> {
             }
         }
     }
-    if let Some(ecog) = case.performance_status.ecog {
+    if let Some(ecog) = case.performance_status().ecog {
         out.insert(i64::from(ecog.get()));
     }
     if let Some(score) = r.scores.child_pugh_score {
@@ -210,10 +213,9 @@ fn standalone_numbers_are_found_and_names_are_not() {
 fn a_hard_coded_default_is_reported() {
     let json = std::fs::read_to_string("examples/cases/r6_beyond_up_to_seven.json").unwrap();
     let case = Case::from_json(&json).unwrap();
-    let policy = Policy {
-        up_to_seven_limit: 110,
-        ..Policy::default()
-    };
+    let policy = Policy::default()
+        .with(Setting::UpToSevenLimit, 110)
+        .unwrap();
     let mut r = recommend_with(&case, &policy).unwrap();
     assert!(
         violations(&policy, &case, &r).is_empty(),
@@ -226,6 +228,7 @@ fn a_hard_coded_default_is_reported() {
     assert!(v[0].contains("up_to_seven_limit"), "{v:?}");
 }
 
+#[cfg(feature = "proptest")]
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3_000, ..config() })]
 

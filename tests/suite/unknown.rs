@@ -40,39 +40,11 @@ const FACTS: [&str; 22] = [
 
 /// The case with the fact at `path` not known.
 fn blank(case: &mut Case, path: &str) {
-    let ps = &mut case.performance_status;
-    let lf = &mut case.liver_function;
-    let r = &mut case.recurrence;
-    let h = &mut case.history;
-    let d = &mut case.drug_safety;
-    match path {
-        "performance_status.ecog" => ps.ecog = None,
-        "performance_status.cancer_related" => ps.cancer_related = None,
-        // The grid records the score alone: unknown, Child–Pugh is 5 to 15.
-        "liver_function.child_pugh_score" => lf.child_pugh_score = None,
-        "liver_function.bilirubin" => lf.bilirubin = None,
-        "liver_function.albumin" => lf.albumin = None,
-        "goals_of_care" => case.goals_of_care = None,
-        "recurrence.intrahepatic.nodules" => r.intrahepatic.nodules = None,
-        "recurrence.intrahepatic.largest_diameter_mm" => r.intrahepatic.largest_diameter_mm = None,
-        "recurrence.intrahepatic.infiltrative" => r.intrahepatic.infiltrative = None,
-        "recurrence.intrahepatic.unsafe_ablation_location" => {
-            r.intrahepatic.unsafe_ablation_location = None
-        }
-        "recurrence.macrovascular_invasion" => r.macrovascular_invasion = None,
-        "recurrence.extrahepatic_sites" => r.extrahepatic_sites = None,
-        "recurrence.afp_ng_ml" => r.afp_ng_ml = None,
-        "history.tace_insufficient_responses" => h.tace_insufficient_responses = None,
-        "history.tace_intrahepatic_progressions" => h.tace_intrahepatic_progressions = None,
-        "history.afp_rising_after_tace" => h.afp_rising_after_tace = None,
-        "history.months_since_last_procedure" => h.months_since_last_procedure = None,
-        "history.systemic_regimens" => h.systemic_regimens = None,
-        "drug_safety.liver_transplant_recipient" => d.liver_transplant_recipient = None,
-        "drug_safety.autoimmune_disease" => d.autoimmune_disease = None,
-        "drug_safety.varices" => d.varices = None,
-        "drug_safety.hbsag_positive" => d.hbsag_positive = None,
-        other => panic!("unknown path {other}"),
-    }
+    *case = case
+        .to_builder()
+        .unknown(path)
+        .build()
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
 }
 
 /// Every valid completion of the case's unknown facts, one value per region of each
@@ -91,7 +63,7 @@ fn completions(case: &Case, policy: &Policy) -> Vec<Case> {
         }
         out = next;
     }
-    out.retain(|c| c.validate().is_ok());
+    // `grid::completions` gives valid completions only.
     out
 }
 
@@ -125,7 +97,6 @@ fn blanked_sample(n: usize, seed: u64) -> Vec<(Case, Case)> {
             }
             (complete, case)
         })
-        .filter(|(_, case)| case.validate().is_ok())
         .collect()
 }
 

@@ -1,21 +1,21 @@
-//! Compact proptest generators for the JSON-contract tests (`tests/suite/schema.rs`,
-//! `tests/suite/roundtrip.rs`): valid cases and policies, and "loose" cases whose fields are each in
-//! range but whose cross-field facts are random.
+//! Support for the JSON-contract tests (`tests/suite/schema.rs`, `tests/suite/roundtrip.rs`):
+//! "loose" case parts whose fields are each in range but whose cross-field facts are random
+//! (valid cases and policies come from `hcc_pathways::strategies`), and the bundled examples.
 #![allow(dead_code)] // Each test binary uses a different part.
 
 pub mod corpus;
 
 use hcc_pathways::case::{
-    Ascites, AutoimmuneDisease, DrugSafety, Encephalopathy, ExtrahepaticSite, GoalsOfCare, History,
-    Intrahepatic, LiverFunction, MacrovascularInvasion, PerformanceStatus, PriorRegimen, Procedure,
-    ProcedureSet, Recurrence, Regimen, RegimenHistory, SiteSet, Varices,
+    Ascites, AutoimmuneDisease, CaseBuilder, DrugSafety, Encephalopathy, ExtrahepaticSite,
+    GoalsOfCare, History, Intrahepatic, LiverFunction, MacrovascularInvasion, PerformanceStatus,
+    Procedure, ProcedureSet, Recurrence, RegimenHistory, SiteSet, Varices,
 };
 use hcc_pathways::quantity::{
     AfpNgMl, Albumin, AlbuminUnit, Bilirubin, BilirubinUnit, ChildPughScore, Count, DiameterMm,
     Ecog, Inr, Months, NoduleCount,
 };
-use hcc_pathways::scores::{child_pugh_from_components, child_pugh_range};
-use hcc_pathways::{Case, Policy};
+use hcc_pathways::scores::child_pugh_from_components;
+use hcc_pathways::Case;
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -53,13 +53,6 @@ fn sites(max: usize) -> impl Strategy<Value = SiteSet> {
 
 fn procedures(min: usize) -> impl Strategy<Value = ProcedureSet> {
     proptest::collection::vec(select(Procedure::ALL), min..=4).prop_map(|v| v.into_iter().collect())
-}
-
-fn regimens() -> impl Strategy<Value = RegimenHistory> {
-    let prior = (select(Regimen::ALL), proptest::option::of(any::<bool>()))
-        .prop_map(|(regimen, tolerated)| PriorRegimen { regimen, tolerated });
-    proptest::collection::vec(prior, 0..=RegimenHistory::CAPACITY)
-        .prop_map(|v| RegimenHistory::new(&v).unwrap())
 }
 
 fn drug_safety() -> impl Strategy<Value = DrugSafety> {
@@ -116,150 +109,45 @@ pub fn computed_child_pugh(lf: &LiverFunction) -> Option<u8> {
     ))
 }
 
-/// Liver function that passes validation: a score, all five components, or both in agreement.
-fn valid_liver_function() -> impl Strategy<Value = LiverFunction> {
-    (any_liver_function(), any::<bool>(), 5i64..=15).prop_map(|(mut lf, keep_score, score)| {
-        match computed_child_pugh(&lf) {
-            Some(c) => {
-                lf.child_pugh_score = keep_score.then(|| ChildPughScore::new(c.into()).unwrap())
-            }
-            None => {
-                // A recorded score within what the components given allow (spec §2).
-                let (lo, hi) = child_pugh_range(&lf);
-                let score = score.clamp(i64::from(lo), i64::from(hi));
-                lf.child_pugh_score = Some(ChildPughScore::new(score).unwrap())
-            }
-        }
-        lf
-    })
+/// The parts of a case whose every field is in range, with random cross-field facts: valid or
+/// not. Not a `Case` (a case is valid by construction): its JSON document and its builder.
+#[derive(Clone, Debug)]
+pub struct LooseCase {
+    pub performance_status: PerformanceStatus,
+    pub liver_function: LiverFunction,
+    pub goals_of_care: GoalsOfCare,
+    pub recurrence: Recurrence,
+    pub history: History,
+    pub drug_safety: DrugSafety,
 }
 
-fn performance_status() -> impl Strategy<Value = PerformanceStatus> {
-    (0i64..=4, proptest::option::of(any::<bool>()), any::<bool>()).prop_map(
-        |(ecog, cancer_related, flag)| PerformanceStatus {
-            ecog: Some(Ecog::new(ecog).unwrap()),
-            cancer_related: if matches!(ecog, 1 | 2) {
-                Some(cancer_related.unwrap_or(flag))
-            } else {
-                cancer_related
-            },
-        },
-    )
-}
-
-/// A recurrence that passes validation.
-fn valid_recurrence() -> impl Strategy<Value = Recurrence> {
-    (
-        prop_oneof![2 => Just(0i64), 5 => 1i64..=4, 1 => 1i64..=999],
-        1i64..=300,
-        any::<(bool, bool, bool)>(),
-        select(MacrovascularInvasion::ALL),
-        sites(3),
-        select(ExtrahepaticSite::ALL),
-        afp(),
-    )
-        .prop_map(
-            |(
-                nodules,
-                diameter,
-                (infiltrative, unsafe_location, omit_diameter),
-                mvi,
-                mut sites,
-                site,
-                afp,
-            )| {
-                let diameter = DiameterMm::new(diameter).unwrap();
-                let intrahepatic = if nodules == 0 {
-                    if mvi == MacrovascularInvasion::Absent && sites.is_empty() {
-                        sites = sites.with(site);
-                    }
-                    Intrahepatic {
-                        nodules: Some(NoduleCount::new(0).unwrap()),
-                        largest_diameter_mm: None,
-                        infiltrative: Some(false),
-                        unsafe_ablation_location: Some(false),
-                    }
-                } else {
-                    Intrahepatic {
-                        nodules: Some(NoduleCount::new(nodules).unwrap()),
-                        largest_diameter_mm: (!(infiltrative && omit_diameter)).then_some(diameter),
-                        infiltrative: Some(infiltrative),
-                        unsafe_ablation_location: Some(unsafe_location),
-                    }
-                };
-                Recurrence {
-                    intrahepatic,
-                    macrovascular_invasion: Some(mvi),
-                    extrahepatic_sites: Some(sites),
-                    afp_ng_ml: afp,
-                }
-            },
-        )
-}
-
-/// A history that passes validation.
-fn valid_history() -> impl Strategy<Value = History> {
-    (
-        procedures(1),
-        0i64..=50,
-        0i64..=50,
-        any::<bool>(),
-        0i64..=600,
-        regimens(),
-    )
-        .prop_map(
-            |(procedures, insufficient, progressions, afp_rising, months, regimens)| {
-                let tace =
-                    procedures.contains(Procedure::Tace) || procedures.contains(Procedure::Tae);
-                let count = |n: i64| Count::new(if tace { n } else { 0 }).unwrap();
-                History {
-                    procedures,
-                    tace_insufficient_responses: Some(count(insufficient)),
-                    tace_intrahepatic_progressions: Some(count(progressions)),
-                    afp_rising_after_tace: Some(tace && afp_rising),
-                    months_since_last_procedure: Some(Months::new(months).unwrap()),
-                    systemic_regimens: Some(regimens),
-                }
-            },
-        )
-}
-
-/// A case that passes `Case::validate`.
-pub fn valid_case() -> impl Strategy<Value = Case> {
-    (
-        performance_status(),
-        valid_liver_function(),
-        select(GoalsOfCare::ALL),
-        valid_recurrence(),
-        valid_history(),
-        drug_safety(),
-    )
-        .prop_map(
-            |(
-                performance_status,
-                liver_function,
-                goals_of_care,
-                recurrence,
-                history,
-                drug_safety,
-            )| {
-                Case {
-                    performance_status,
-                    liver_function,
-                    goals_of_care: Some(goals_of_care),
-                    recurrence,
-                    history,
-                    drug_safety,
-                }
-            },
-        )
-        .prop_filter("generator must produce valid cases", |c| {
-            c.validate().is_ok()
+impl LooseCase {
+    /// The case document these parts write.
+    pub fn doc(&self) -> serde_json::Value {
+        serde_json::json!({
+            "performance_status": self.performance_status,
+            "liver_function": self.liver_function,
+            "goals_of_care": self.goals_of_care,
+            "recurrence": self.recurrence,
+            "history": self.history,
+            "drug_safety": self.drug_safety,
         })
+    }
+
+    /// The builder holding these parts.
+    pub fn builder(&self) -> CaseBuilder {
+        Case::builder()
+            .performance_status(self.performance_status)
+            .liver_function(self.liver_function)
+            .goals_of_care(self.goals_of_care)
+            .recurrence(self.recurrence)
+            .history(self.history)
+            .drug_safety(self.drug_safety)
+    }
 }
 
-/// A case whose every field is in range, with random cross-field facts: valid or not.
-pub fn loose_case() -> impl Strategy<Value = Case> {
+/// Parts of a case whose every field is in range, with random cross-field facts: valid or not.
+pub fn loose_case() -> impl Strategy<Value = LooseCase> {
     let ps = (0i64..=4, proptest::option::weighted(0.7, any::<bool>())).prop_map(
         |(ecog, cancer_related)| PerformanceStatus {
             ecog: Some(Ecog::new(ecog).unwrap()),
@@ -316,94 +204,15 @@ pub fn loose_case() -> impl Strategy<Value = Case> {
                 recurrence,
                 history,
                 drug_safety,
-            )| {
-                Case {
-                    performance_status,
-                    liver_function,
-                    goals_of_care: Some(goals_of_care),
-                    recurrence,
-                    history,
-                    drug_safety,
-                }
+            )| LooseCase {
+                performance_status,
+                liver_function,
+                goals_of_care,
+                recurrence,
+                history,
+                drug_safety,
             },
         )
-}
-
-/// A policy that passes `Policy::validate`: every threshold in range, and
-/// `pei_max_diameter_mm ≤ ablation_max_diameter_mm ≤ combination_max_diameter_mm`.
-pub fn valid_policy() -> impl Strategy<Value = Policy> {
-    let diameters = (10u16..=50).prop_flat_map(|ablation| {
-        (
-            10u16..=ablation.min(30),
-            Just(ablation),
-            ablation.max(20)..=100,
-        )
-    });
-    let a = (
-        1u8..=4,
-        6u8..=15,
-        10u16..=400,
-        1u8..=10,
-        diameters,
-        1u8..=10,
-        1u8..=10,
-        any::<bool>(),
-        5u8..=9,
-        0u8..=2,
-        5u8..=7,
-    );
-    let b = (
-        1u8..=12,
-        0u8..=2,
-        5u8..=7,
-        50u16..=300,
-        0u32..=100_000,
-        0u16..=120,
-        0u8..=2,
-        5u8..=7,
-    );
-    let c = (
-        0u8..=2,
-        1u8..=10,
-        1u8..=12,
-        0u8..=2,
-        5u8..=7,
-        0u32..=100_000,
-        0u8..=2,
-    );
-    (a, b, c).prop_map(|(a, b, c)| {
-        let (pei, ablation, combination) = a.4;
-        Policy {
-            terminal_min_ecog: a.0,
-            terminal_min_child_pugh: a.1,
-            up_to_seven_limit: a.2,
-            ablation_max_nodules: a.3,
-            ablation_max_diameter_mm: ablation,
-            refractory_insufficient_responses: a.5,
-            refractory_intrahepatic_progressions: a.6,
-            refractory_on_afp_rise: a.7,
-            intervention_max_child_pugh: a.8,
-            systemic_max_ecog: a.9,
-            systemic_max_child_pugh: a.10,
-            later_line_from_regimens: b.0,
-            later_line_max_ecog: b.1,
-            later_line_max_child_pugh: b.2,
-            pei_max_diameter_mm: pei,
-            combination_max_diameter_mm: combination,
-            tace_caution_diameter_mm: b.3,
-            ramucirumab_min_afp_ng_ml: b.4,
-            early_recurrence_max_months: b.5,
-            transplant_max_ecog: b.6,
-            resection_max_child_pugh: b.7,
-            intervention_max_ecog: c.0,
-            combination_max_nodules: c.1,
-            cabozantinib_max_prior_regimens: c.2,
-            tace_systemic_max_ecog: c.3,
-            tace_systemic_max_child_pugh: c.4,
-            transplant_caution_afp_ng_ml: c.5,
-            resection_max_ecog: c.6,
-        }
-    })
 }
 
 /// The bundled example cases: file name and text.

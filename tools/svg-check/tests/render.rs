@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use hcc_pathways::picture::{
     pathway_flowchart, recommendation_svg, Flowchart, Node, PathwayFlows, Route, Visit,
 };
+use hcc_pathways::policy::Setting;
 use hcc_pathways::{decide_with, recommend_with, Assessment, Case, Decision, Pathway, Policy};
 use svg_check::{
     boxes, differing, edges, has_font, ink, near, parse, pixel, pixels_near, render,
@@ -106,11 +107,12 @@ fn the_committed_flowchart_renders_every_box_with_its_text_inside() {
 
 #[test]
 fn a_policy_that_changes_thresholds_draws_as_well() {
-    let policy = Policy {
-        systemic_max_child_pugh: 7,
-        up_to_seven_limit: 110,
-        ..Policy::default()
-    };
+    let policy = Policy::default()
+        .with_settings([
+            (Setting::SystemicMaxChildPugh, 7),
+            (Setting::UpToSevenLimit, 110),
+        ])
+        .unwrap();
     let chart = pathway_flowchart(&policy).expect("chart");
     let (tree, _) = drawn(&chart.to_svg(), "the chart under a changed policy");
     text_inside_boxes(
