@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use hcc_pathways::engine::{HitPolicy, HitPolicyError};
 use hcc_pathways::error::ProblemDetails;
-use hcc_pathways::{recommend_with, Case, Error, Policy};
+use hcc_pathways::{decide_with, recommend_with, Case, Error, Policy};
 use serde_json::{json, Value};
 
 #[path = "../tests/suite/json_support/corpus.rs"]
@@ -119,6 +119,33 @@ fn run(out: &Path) -> Result<(), String> {
                 None,
             )?;
         }
+    }
+
+    // Cases with facts not known: valid cases, and their decisions (decided or undecided)
+    // under every policy; a decision of each complete case too.
+    for (name, text) in read_dir(&root.join("examples/cases/unknown"))? {
+        let case = Case::from_json(&text).map_err(|e| format!("case {name}: {e}"))?;
+        let doc: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        w.write("valid", "case", &format!("unknown__{name}"), &doc, None)?;
+        for (policy_name, policy) in &policies {
+            let decision = decide_with(&case, policy).map_err(|e| format!("{name}: {e}"))?;
+            let doc: Value =
+                serde_json::from_str(&decision.to_json()).map_err(|e| e.to_string())?;
+            w.write(
+                "valid",
+                "decision",
+                &format!("{name}__{policy_name}"),
+                &doc,
+                None,
+            )?;
+        }
+    }
+    for (name, text) in &cases {
+        let case = Case::from_json(text).map_err(|e| format!("case {name}: {e}"))?;
+        let decision =
+            decide_with(&case, &Policy::default()).map_err(|e| format!("{name}: {e}"))?;
+        let doc: Value = serde_json::from_str(&decision.to_json()).map_err(|e| e.to_string())?;
+        w.write("valid", "decision", name, &doc, None)?;
     }
 
     for (i, (what, doc, _)) in corpus::invalid_cases().into_iter().enumerate() {
