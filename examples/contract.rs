@@ -1,13 +1,14 @@
 //! Writes the corpus the code-generator checks of `contract/check.sh` read: every bundled case
-//! and policy, the recommendation of every bundled case under every bundled policy, problem
-//! documents, and the invalid cases and policies of the test suite (documents both the schemas
-//! and the library reject).
+//! and policy (the cases with facts not known too), the recommendation of every bundled case
+//! under every bundled policy, decision documents (decided and undecided), problem documents,
+//! and the invalid cases and policies of the test suite (documents both the schemas and the
+//! library reject).
 //!
 //! ```text
 //! cargo run --example contract -- target/contract/corpus
 //! ```
 //!
-//! The directory gets `valid/{case,policy,recommendation,error}/*.json`,
+//! The directory gets `valid/{case,policy,recommendation,decision,error}/*.json`,
 //! `invalid/{case,policy}/*.json` and `index.json`, which lists every file by kind with, for an
 //! invalid document, what is wrong with it. Exit status: 0 when written, 1 when a bundled
 //! document fails (a valid one rejected, an invalid one accepted), 2 for a usage or I/O error.
