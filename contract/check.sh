@@ -48,7 +48,7 @@ echo "$("$out/venv/bin/python" --version); $("$out/venv/bin/datamodel-codegen" -
 
 echo "== contract: Python (datamodel-codegen, pydantic v2)"
 mkdir -p "$out/python"
-for kind in case policy recommendation error; do
+for kind in case policy recommendation error decision; do
     # --strict-types: no coercion ("3" is not 3); --strict-nullable: a field with a default is
     # not nullable (the policy's thresholds); --collapse-root-models: `ecog: conint(...)` rather
     # than a wrapper class per bound.

@@ -15,7 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.argv[2] ?? join(here, "..", "target", "contract"));
 const corpus = join(out, "corpus");
 const root = join(here, "..");
-const KINDS = ["case", "policy", "recommendation", "error"];
+const KINDS = ["case", "policy", "recommendation", "error", "decision"];
 // The keywords the crate adds to its schemas (annotations: they never affect validity).
 const X_KEYWORDS = [{ keyword: "x-schema-version", schemaType: "string" }];
 

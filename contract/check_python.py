@@ -22,6 +22,7 @@ ROOTS = {
     "policy": ("policy_model", "Policy"),
     "recommendation": ("recommendation_model", "Recommendation"),
     "error": ("error_model", "ProblemDetails"),
+    "decision": ("decision_model", "Decision"),
 }
 
 

@@ -21,7 +21,13 @@ const out = resolve(process.argv[2] ?? join(here, "..", "target", "contract"));
 const corpus = join(out, "corpus");
 const dir = join(out, "typescript");
 const schemas = join(here, "..", "schemas");
-const ROOTS = { case: "Case", policy: "Policy", recommendation: "Recommendation", error: "ProblemDetails" };
+const ROOTS = {
+  case: "Case",
+  policy: "Policy",
+  recommendation: "Recommendation",
+  error: "ProblemDetails",
+  decision: "Decision",
+};
 
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(join(dir, "docs"), { recursive: true });

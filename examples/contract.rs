@@ -1,13 +1,14 @@
 //! Writes the corpus the code-generator checks of `contract/check.sh` read: every bundled case
-//! and policy, the recommendation of every bundled case under every bundled policy, problem
-//! documents, and the invalid cases and policies of the test suite (documents both the schemas
-//! and the library reject).
+//! and policy (the cases with facts not known too), the recommendation of every bundled case
+//! under every bundled policy, decision documents (decided and undecided), problem documents,
+//! and the invalid cases and policies of the test suite (documents both the schemas and the
+//! library reject).
 //!
 //! ```text
 //! cargo run --example contract -- target/contract/corpus
 //! ```
 //!
-//! The directory gets `valid/{case,policy,recommendation,error}/*.json`,
+//! The directory gets `valid/{case,policy,recommendation,decision,error}/*.json`,
 //! `invalid/{case,policy}/*.json` and `index.json`, which lists every file by kind with, for an
 //! invalid document, what is wrong with it. Exit status: 0 when written, 1 when a bundled
 //! document fails (a valid one rejected, an invalid one accepted), 2 for a usage or I/O error.
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 
 use hcc_pathways::engine::{HitPolicy, HitPolicyError};
 use hcc_pathways::error::ProblemDetails;
-use hcc_pathways::{recommend_with, Case, Error, Policy};
+use hcc_pathways::{decide_with, recommend_with, Case, Error, Policy};
 use serde_json::{json, Value};
 
 #[path = "../tests/suite/json_support/corpus.rs"]
@@ -119,6 +120,33 @@ fn run(out: &Path) -> Result<(), String> {
                 None,
             )?;
         }
+    }
+
+    // Cases with facts not known: valid cases, and their decisions (decided or undecided)
+    // under every policy; a decision of each complete case too.
+    for (name, text) in read_dir(&root.join("examples/cases/unknown"))? {
+        let case = Case::from_json(&text).map_err(|e| format!("case {name}: {e}"))?;
+        let doc: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        w.write("valid", "case", &format!("unknown__{name}"), &doc, None)?;
+        for (policy_name, policy) in &policies {
+            let decision = decide_with(&case, policy).map_err(|e| format!("{name}: {e}"))?;
+            let doc: Value =
+                serde_json::from_str(&decision.to_json()).map_err(|e| e.to_string())?;
+            w.write(
+                "valid",
+                "decision",
+                &format!("{name}__{policy_name}"),
+                &doc,
+                None,
+            )?;
+        }
+    }
+    for (name, text) in &cases {
+        let case = Case::from_json(text).map_err(|e| format!("case {name}: {e}"))?;
+        let decision =
+            decide_with(&case, &Policy::default()).map_err(|e| format!("{name}: {e}"))?;
+        let doc: Value = serde_json::from_str(&decision.to_json()).map_err(|e| e.to_string())?;
+        w.write("valid", "decision", name, &doc, None)?;
     }
 
     for (i, (what, doc, _)) in corpus::invalid_cases().into_iter().enumerate() {

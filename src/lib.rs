@@ -55,6 +55,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## Facts not known
+//!
+//! Any fact but the procedures received may be unknown (`None`; `null` in JSON; spec §8).
+//! Nothing unknown is read as "no": [`decide`] gives a recommendation when the pathway is the
+//! same whatever the unknown facts are — with what depends on them listed as pending — and
+//! otherwise the candidate pathways and the facts that would decide.
+//!
+//! ```
+//! use hcc_pathways::{decide, Case, Decision, Pathway};
+//!
+//! let json = std::fs::read_to_string("examples/cases/unknown/undecided_ecog_unknown.json")?;
+//! let Decision::Undecided(u) = decide(&Case::from_json(&json)?)? else { panic!("ECOG decides") };
+//! let ecog = &u.facts_needed[0];
+//! assert_eq!(ecog.fact, "performance_status.ecog");
+//! assert_eq!(ecog.values[3].value, "3"); // ECOG 3 → palliative care (R2)
+//! assert_eq!(ecog.values[3].pathway, Some(Pathway::PalliativeCare));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Composing rules
 //!
 //! The clinical predicates ([`predicates`]) are public values, and so is the engine
@@ -113,7 +132,8 @@
 //! With the default `json` feature, [`Case::from_json`] and [`Policy::from_json`] read JSON
 //! with unknown fields denied, and [`Recommendation::to_json`] writes the recommendation.
 //! Quantities carry their unit (`{"value": 0.8, "unit": "mg_dl"}`); the bundled
-//! `examples/cases/` show a complete case for each pathway rule.
+//! `examples/cases/` show a complete case for each pathway rule, and `examples/cases/unknown/`
+//! cases with facts not known (decided, and undecided).
 //!
 //! ## Features
 //!

@@ -487,6 +487,7 @@ pub(crate) mod conditions {
                 },
                 "then": {
                     "type": "object",
+                    "properties": { "cancer_related": true },
                     "required": ["cancer_related"]
                 }
             }]),
@@ -501,10 +502,17 @@ pub(crate) mod conditions {
                 "$comment": "A recorded Child–Pugh score, or all five components to compute it; any of them may be `null` (not known: Child–Pugh is then the range the known components allow). When both are given they must agree: the library checks that (the schema cannot).",
                 "if": {
                     "type": "object",
-                    "not": { "required": ["child_pugh_score"] }
+                    "properties": { "child_pugh_score": false }
                 },
                 "then": {
                     "type": "object",
+                    "properties": {
+                        "bilirubin": true,
+                        "albumin": true,
+                        "inr": true,
+                        "ascites": true,
+                        "encephalopathy": true
+                    },
                     "required": ["bilirubin", "albumin", "inr", "ascites", "encephalopathy"]
                 }
             }]),
@@ -549,7 +557,8 @@ pub(crate) mod conditions {
                     },
                     "then": {
                         "type": "object",
-                        "required": ["largest_diameter_mm"]
+                        "properties": { "largest_diameter_mm": true },
+                    "required": ["largest_diameter_mm"]
                     }
                 }
             ]),
