@@ -639,31 +639,85 @@ pub struct Case {
 
 impl Case {
     /// Performance status.
+    ///
+    /// ```
+    /// use hcc_pathways::case::{Case, Procedure};
+    /// let case = Case::builder().ecog(1).cancer_related(false).procedures([Procedure::Rfa]).build()?;
+    /// assert_eq!(case.performance_status().ecog.map(|e| e.get()), Some(1));
+    /// assert_eq!(case.performance_status().cancer_related, Some(false));
+    /// # Ok::<(), hcc_pathways::Error>(())
+    /// ```
     pub fn performance_status(&self) -> &PerformanceStatus {
         &self.performance_status
     }
 
-    /// Liver function.
+    /// Liver function, the lab values in the units they were given in.
+    ///
+    /// ```
+    /// use hcc_pathways::case::{Case, Procedure};
+    /// use hcc_pathways::quantity::BilirubinUnit;
+    /// let case = Case::builder().bilirubin(20.0, BilirubinUnit::UmolL).procedures([Procedure::Tace]).build()?;
+    /// let bilirubin = case.liver_function().bilirubin.expect("set");
+    /// assert_eq!((bilirubin.value(), bilirubin.unit()), (20.0, BilirubinUnit::UmolL));
+    /// assert!(case.liver_function().inr.is_none()); // never set: not known
+    /// # Ok::<(), hcc_pathways::Error>(())
+    /// ```
     pub fn liver_function(&self) -> &LiverFunction {
         &self.liver_function
     }
 
     /// Goals of care; `None`: not known.
+    ///
+    /// ```
+    /// use hcc_pathways::case::{Case, GoalsOfCare, Procedure};
+    /// let b = Case::builder().procedures([Procedure::Tace]);
+    /// assert_eq!(b.build()?.goals_of_care(), None);
+    /// let comfort = b.goals_of_care(GoalsOfCare::ComfortFocused).build()?;
+    /// assert_eq!(comfort.goals_of_care(), Some(GoalsOfCare::ComfortFocused));
+    /// # Ok::<(), hcc_pathways::Error>(())
+    /// ```
     pub fn goals_of_care(&self) -> Option<GoalsOfCare> {
         self.goals_of_care
     }
 
     /// The recurrence.
+    ///
+    /// ```
+    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+    /// let case = hcc_pathways::Case::from_json(&json)?;
+    /// let r = case.recurrence();
+    /// assert_eq!(r.intrahepatic.largest_diameter_mm.map(|d| d.get()), Some(18));
+    /// assert_eq!(r.afp_ng_ml.map(|a| a.get()), Some(12.5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn recurrence(&self) -> &Recurrence {
         &self.recurrence
     }
 
     /// Treatment history.
+    ///
+    /// ```
+    /// use hcc_pathways::case::Procedure;
+    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+    /// let case = hcc_pathways::Case::from_json(&json)?;
+    /// assert!(case.history().procedures.contains(Procedure::Tace));
+    /// assert_eq!(case.history().months_since_last_procedure.map(|m| m.get()), Some(14));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn history(&self) -> &History {
         &self.history
     }
 
     /// Drug-safety facts.
+    ///
+    /// ```
+    /// use hcc_pathways::case::Varices;
+    /// let json = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")?;
+    /// let case = hcc_pathways::Case::from_json(&json)?;
+    /// assert_eq!(case.drug_safety().varices, Some(Varices::NoneOrTreated));
+    /// assert_eq!(case.drug_safety().hbsag_positive, Some(true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn drug_safety(&self) -> &DrugSafety {
         &self.drug_safety
     }

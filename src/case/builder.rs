@@ -285,7 +285,17 @@ impl CaseBuilder {
     }
 
     /// Serum total bilirubin in its unit (`liver_function.bilirubin`): above 0 and at most
-    /// 50 mg/dL or 855 µmol/L.
+    /// 50 mg/dL or 855 µmol/L. The value keeps its unit: Child–Pugh points are scored with that
+    /// unit's cut-points.
+    ///
+    /// ```
+    /// use hcc_pathways::case::{Case, Procedure};
+    /// use hcc_pathways::quantity::BilirubinUnit;
+    /// let b = Case::builder().procedures([Procedure::Tace]);
+    /// assert!(b.clone().bilirubin(51.3, BilirubinUnit::UmolL).build().is_ok());
+    /// let err = b.bilirubin(51.3, BilirubinUnit::MgDl).build().unwrap_err();
+    /// assert_eq!(err.field(), Some("liver_function.bilirubin"));
+    /// ```
     pub fn bilirubin(self, value: f64, unit: BilirubinUnit) -> Self {
         self.set(Slot::Bilirubin, Bilirubin::new(value, unit), |c, v| {
             c.liver_function.bilirubin = Some(v)
@@ -294,6 +304,15 @@ impl CaseBuilder {
 
     /// Serum albumin in its unit (`liver_function.albumin`): above 0 and at most 7 g/dL or
     /// 70 g/L.
+    ///
+    /// ```
+    /// use hcc_pathways::case::{Case, Procedure};
+    /// use hcc_pathways::quantity::AlbuminUnit;
+    /// let b = Case::builder().procedures([Procedure::Tace]);
+    /// assert!(b.clone().albumin(35.0, AlbuminUnit::GL).build().is_ok());
+    /// let err = b.albumin(35.0, AlbuminUnit::GDl).build().unwrap_err();
+    /// assert_eq!(err.field(), Some("liver_function.albumin"));
+    /// ```
     pub fn albumin(self, value: f64, unit: AlbuminUnit) -> Self {
         self.set(Slot::Albumin, Albumin::new(value, unit), |c, v| {
             c.liver_function.albumin = Some(v)
