@@ -1,6 +1,6 @@
-//! [`proptest`] strategies for valid cases and policies (feature `proptest`), for property
-//! tests downstream: every value they give passed the checks a [`Case`] or [`Policy`] is made
-//! with, and every valid case can be given.
+//! [`proptest`](mod@proptest) strategies for valid cases and policies (feature `proptest`),
+//! for property tests downstream: every value they give passed the checks a [`Case`] or
+//! [`Policy`] is made with, and together they reach every pathway rule.
 //!
 //! - [`policy`]: every valid policy (each threshold anywhere in its range, a third of the time
 //!   at its default; the diameters ordered).
@@ -11,8 +11,7 @@
 //!   one nodule) so that every pathway rule is well sampled. Each is decided, by exactly one
 //!   pathway rule.
 //! - [`case_with_unknowns`]: the same cases with some facts not known (spec §8): each fact
-//!   of [`FACT_PATHS`](crate::case::FACT_PATHS) with probability 1/8, and sometimes the whole
-//!   liver function.
+//!   of [`FACT_PATHS`] with probability 1/8, and sometimes the whole liver function.
 //! - [`policy_and_case`], [`policy_and_case_with_unknowns`]: a policy and a case weighted at
 //!   its cut-points.
 //!
@@ -556,8 +555,8 @@ pub fn case(policy: &Policy) -> BoxedStrategy<Case> {
 }
 
 /// Valid cases with some facts not known (spec §8): those of [`case`], each fact of
-/// [`FACT_PATHS`](crate::case::FACT_PATHS) unknown with probability 1/8, and one case in
-/// eight with the whole liver function unknown. Some come out complete.
+/// [`FACT_PATHS`] unknown with probability 1/8, and one case in eight with the whole liver
+/// function unknown. Some come out complete.
 pub fn case_with_unknowns(policy: &Policy) -> BoxedStrategy<Case> {
     let p = *policy;
     (case_rolls(), 0u8..5, any::<[u32; 32]>())
