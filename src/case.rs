@@ -345,16 +345,10 @@ pub struct Recurrence {
     /// Disease inside the liver.
     pub intrahepatic: Intrahepatic,
     /// Macrovascular invasion; `null`: not known.
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub macrovascular_invasion: Option<MacrovascularInvasion>,
     /// Sites of spread outside the liver (empty when none); `null`: not known.
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub extrahepatic_sites: Option<SiteSet>,
     /// Serum AFP in ng/mL; absent or `null`: not known.
     #[cfg_attr(
@@ -519,34 +513,19 @@ pub struct History {
     pub procedures: ProcedureSet,
     /// Consecutive insufficient responses to TACE (viable tumour > 50 % on imaging 1–3 months
     /// after TACE). Without TACE or TAE in `procedures` an unknown count is 0.
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub tace_insufficient_responses: Option<Count>,
     /// Consecutive intrahepatic progressions after TACE (0 when unknown without TACE or TAE).
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub tace_intrahepatic_progressions: Option<Count>,
     /// AFP rising continuously right after TACE (no when unknown without TACE or TAE).
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub afp_rising_after_tace: Option<bool>,
     /// Months from the last procedure to the diagnosis of this recurrence.
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub months_since_last_procedure: Option<Months>,
     /// Systemic regimens received, oldest first; `null`: not known.
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub systemic_regimens: Option<RegimenHistory>,
 }
 
@@ -558,22 +537,13 @@ pub struct History {
 #[cfg_attr(feature = "schemars", schemars(transform = crate::schema::conditions::drug_safety))]
 pub struct DrugSafety {
     /// The patient is a liver-transplant recipient.
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub liver_transplant_recipient: Option<bool>,
     /// Autoimmune disease.
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub autoimmune_disease: Option<AutoimmuneDisease>,
     /// Oesophageal varices.
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub varices: Option<Varices>,
     /// HBsAg positive; absent or `null`: not tested or not known.
     #[cfg_attr(
@@ -624,10 +594,7 @@ pub struct Case {
     /// Liver function.
     pub(crate) liver_function: LiverFunction,
     /// Goals of care; `null`: not known.
-    #[cfg_attr(
-        feature = "serde",
-        serde(deserialize_with = "crate::case_serde::nullable")
-    )]
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nullable"))]
     pub(crate) goals_of_care: Option<GoalsOfCare>,
     /// The recurrence.
     pub(crate) recurrence: Recurrence,
@@ -866,4 +833,13 @@ impl Case {
             ])
             .filter_map(|(unknown, path)| unknown.then_some(path))
     }
+}
+
+/// A fact whose key must be written and whose value may be `null` (not known): the
+/// `deserialize_with` of every such field (serde alone would read an absent key as `None`).
+#[cfg(feature = "serde")]
+pub(crate) fn nullable<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d)
 }

@@ -7,8 +7,8 @@ use serde::de::{Deserialize, Deserializer, Error as _};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::case::{
-    Ascites, Case, DrugSafety, Encephalopathy, GoalsOfCare, History, Intrahepatic, LiverFunction,
-    PerformanceStatus, Recurrence,
+    nullable, Ascites, Case, DrugSafety, Encephalopathy, GoalsOfCare, History, Intrahepatic,
+    LiverFunction, PerformanceStatus, Recurrence,
 };
 use crate::quantity::{Albumin, Bilirubin, ChildPughScore, DiameterMm, Ecog, Inr, NoduleCount};
 
@@ -50,13 +50,6 @@ impl<'de> Deserialize<'de> for Case {
         case.validate().map_err(D::Error::custom)?;
         Ok(case)
     }
-}
-
-/// A fact whose key must be written and whose value may be `null` (not known).
-pub(crate) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    Option::<T>::deserialize(d)
 }
 
 /// Whether a key was written: `None` when absent, `Some(None)` for `null`.

@@ -20,7 +20,36 @@ use crate::policy::Policy;
 use crate::quantity::{
     AfpNgMl, Albumin, Bilirubin, ChildPughScore, Count, DiameterMm, Ecog, Inr, Months, NoduleCount,
 };
-use crate::recommendation::{FactNeeded, FactValue};
+
+/// One value (or range of values) of a fact needed, and the pathway it would lead to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct FactValue {
+    /// The value or range, as text (`"0 to 2"`, `"true"`, `"main_portal_vein"`).
+    pub value: Cow<'static, str>,
+    /// The pathway it leads to when this fact alone settles it; absent when other unknown
+    /// facts still decide.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub pathway: Option<Pathway>,
+}
+
+/// A fact an undecided case needs, by JSON path, with the pathway each of its values leads to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct FactNeeded {
+    /// The fact's JSON path.
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::FactPath"))]
+    pub fact: Cow<'static, str>,
+    /// Its values (for a number, each range between the thresholds in force), in order.
+    pub values: Vec<FactValue>,
+}
 
 /// One completion of a fact: its label and the completed case.
 type Completion = (Cow<'static, str>, Case);

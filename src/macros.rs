@@ -34,12 +34,12 @@ macro_rules! wire_enum {
 
         /// Parses the wire name, exactly as JSON spells it (no trimming, no case folding).
         impl std::str::FromStr for $name {
-            type Err = crate::error::ParseNameError;
+            type Err = crate::error::parse_name::ParseNameError;
 
             fn from_str(text: &str) -> Result<Self, Self::Err> {
                 match text {
                     $($wire => Ok($name::$v),)*
-                    _ => Err(crate::error::ParseNameError::new(
+                    _ => Err(crate::error::parse_name::ParseNameError::new(
                         stringify!($name),
                         Self::WIRE_NAMES,
                         text,

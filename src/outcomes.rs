@@ -203,11 +203,12 @@ static TREATMENT_NAMES: std::sync::LazyLock<Vec<&'static str>> =
 /// # Ok::<(), hcc_pathways::error::ParseNameError>(())
 /// ```
 impl std::str::FromStr for TreatmentId {
-    type Err = crate::error::ParseNameError;
+    type Err = crate::error::parse_name::ParseNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        TreatmentId::from_wire(text)
-            .ok_or_else(|| crate::error::ParseNameError::new("TreatmentId", &TREATMENT_NAMES, text))
+        TreatmentId::from_wire(text).ok_or_else(|| {
+            crate::error::parse_name::ParseNameError::new("TreatmentId", &TREATMENT_NAMES, text)
+        })
     }
 }
 

@@ -183,11 +183,11 @@ macro_rules! policy {
         /// Parses the field name, exactly (as [`Setting::from_name`], with an error naming
         /// every accepted name).
         impl std::str::FromStr for Setting {
-            type Err = crate::error::ParseNameError;
+            type Err = crate::error::parse_name::ParseNameError;
 
             fn from_str(text: &str) -> Result<Self, Self::Err> {
                 Setting::from_name(text)
-                    .ok_or_else(|| crate::error::ParseNameError::new("Setting", Self::NAMES, text))
+                    .ok_or_else(|| crate::error::parse_name::ParseNameError::new("Setting", Self::NAMES, text))
             }
         }
 

@@ -14,6 +14,7 @@ use crate::assessment::Assessment;
 use crate::case::Regimen;
 use crate::engine::{Fact, Trace, Truth};
 use crate::evaluate::{self, bit_indices, bit_indices128, tables, Plan};
+pub use crate::facts_needed::{FactNeeded, FactValue};
 use crate::outcomes::{
     Evidence, LineOfTherapy, OmissionReason, OptionSet, Pathway, PathwayRule, PathwayRules,
     TreatmentId,
@@ -531,36 +532,6 @@ pub struct Candidate {
     pub pathway: Pathway,
     /// Its candidate rules.
     pub rules: PathwayRules,
-}
-
-/// One value (or range of values) of a fact needed, and the pathway it would lead to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct FactValue {
-    /// The value or range, as text (`"0 to 2"`, `"true"`, `"main_portal_vein"`).
-    pub value: Cow<'static, str>,
-    /// The pathway it leads to when this fact alone settles it; absent when other unknown
-    /// facts still decide.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
-    pub pathway: Option<Pathway>,
-}
-
-/// A fact an undecided case needs, by JSON path, with the pathway each of its values leads to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct FactNeeded {
-    /// The fact's JSON path.
-    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::ids::FactPath"))]
-    pub fact: Cow<'static, str>,
-    /// Its values (for a number, each range between the thresholds in force), in order.
-    pub values: Vec<FactValue>,
 }
 
 /// The outcome for a case whose unknown facts decide between pathways (spec §8): no pathway,

@@ -28,6 +28,7 @@ mod grid;
 mod hardening;
 #[cfg(feature = "json")]
 mod json_robustness;
+mod layout;
 mod options;
 mod pathways;
 mod pictures;

@@ -8,6 +8,14 @@ use crate::engine::HitPolicyError;
 use crate::macros::wire_enum;
 use crate::pathway_names::PathwayRules;
 
+pub(crate) mod parse_name;
+mod quote;
+
+pub use parse_name::ParseNameError;
+pub(crate) use quote::echo;
+use quote::is_unsafe;
+pub use quote::ECHO_LIMIT;
+
 /// Why a field was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -503,27 +511,10 @@ fn subject(field: &str) -> String {
     }
 }
 
-/// The most characters of an offending key or value that an error message quotes.
-pub const ECHO_LIMIT: usize = 64;
 /// The most characters of a field path an error message prints.
 const FIELD_LIMIT: usize = 256;
 /// The most characters of a reason an error message prints.
 const MESSAGE_LIMIT: usize = 512;
-
-/// Whether a character is escaped when printed: control characters (C0, DEL, C1) and the
-/// invisible ones that reorder or hide text (bidirectional controls, zero-width characters,
-/// line and paragraph separators, the byte-order mark).
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}'
-                | '\u{200b}'..='\u{200f}'
-                | '\u{2028}'..='\u{202e}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{feff}'
-        )
-}
 
 /// A writer that escapes unsafe characters as `\u{1b}` and stops after `limit` characters
 /// (marking the cut with `…`). It never fails on its own, so `Display` stays infallible.
@@ -591,26 +582,6 @@ pub(crate) fn clean_message(msg: &dyn fmt::Display) -> String {
     s
 }
 
-/// Renders a key or value taken from the input for an error message: at most
-/// [`ECHO_LIMIT`] characters, then `…` and the whole length in bytes; backslashes and unsafe
-/// characters escaped (`\\`, `\u{1b}`), so the text cannot move the cursor, forge a log
-/// line or be mistaken for an escape.
-pub(crate) fn echo(text: &str) -> String {
-    let mut s = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == ECHO_LIMIT {
-            s.push_str(&format!("… ({} bytes in all)", text.len()));
-            break;
-        }
-        match c {
-            '\\' => s.push_str("\\\\"),
-            c if is_unsafe(c) => s.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => s.push(c),
-        }
-    }
-    s
-}
-
 /// Start of the message of an out-of-range value (kept in step with [`Reason`]'s `Display`).
 #[cfg(feature = "json")]
 pub(crate) const RANGE_MARK: &str = "out of range: expected ";
@@ -624,82 +595,3 @@ pub(crate) fn out_of_range(expected: &'static str, found: impl fmt::Display) -> 
         found: Cow::Owned(found.to_string()),
     }
 }
-
-/// A text that is not one of a type's names: the error of `FromStr` for every enumeration with
-/// wire names (`"tace".parse::<Procedure>()`), for [`TreatmentId`](crate::outcomes::TreatmentId)
-/// and for [`Setting`](crate::policy::Setting).
-///
-/// It names the type and every accepted name, so the message alone says how to fix the input.
-/// Parsing is exact, as in JSON: no trimming, no case folding. The text given is kept as an
-/// error message quotes input (see [`Error`]): at most [`ECHO_LIMIT`] characters, control and
-/// invisible characters escaped, so printing the error is safe whatever was parsed.
-///
-/// ```
-/// use hcc_pathways::case::Procedure;
-/// assert_eq!("tace".parse::<Procedure>()?, Procedure::Tace);
-/// assert_eq!(Procedure::Tace.to_string(), "tace");
-///
-/// let err = "TACE".parse::<Procedure>().unwrap_err();
-/// assert_eq!(err.type_name(), "Procedure");
-/// assert_eq!(err.found(), "TACE");
-/// assert!(err.accepted().contains(&"tace"));
-/// assert_eq!(
-///     err.to_string(),
-///     "unknown Procedure `TACE`, expected one of `tace`, `tae`, `tare`, `rfa`, `mwa`, `pei`, `resection`"
-/// );
-/// # Ok::<(), hcc_pathways::error::ParseNameError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseNameError {
-    type_name: &'static str,
-    accepted: &'static [&'static str],
-    found: String,
-}
-
-impl ParseNameError {
-    /// The error for `text`, which is none of `accepted`, the names of `type_name`.
-    pub(crate) fn new(
-        type_name: &'static str,
-        accepted: &'static [&'static str],
-        text: &str,
-    ) -> Self {
-        ParseNameError {
-            type_name,
-            accepted,
-            found: echo(text),
-        }
-    }
-
-    /// The Rust name of the type that was parsed, for example `Procedure`.
-    pub fn type_name(&self) -> &'static str {
-        self.type_name
-    }
-
-    /// Every name the type accepts, in declaration order.
-    pub fn accepted(&self) -> &'static [&'static str] {
-        self.accepted
-    }
-
-    /// The text given, as the message quotes it: cut after [`ECHO_LIMIT`] characters (then
-    /// `…` and its length in bytes), backslashes doubled, unsafe characters escaped.
-    pub fn found(&self) -> &str {
-        &self.found
-    }
-}
-
-impl fmt::Display for ParseNameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown {} `{}`, expected ", self.type_name, self.found)?;
-        match self.accepted {
-            [] => f.write_str("no name at all"),
-            [one] => write!(f, "`{one}`"),
-            [a, b] => write!(f, "`{a}` or `{b}`"),
-            [first, rest @ ..] => {
-                write!(f, "one of `{first}`")?;
-                rest.iter().try_for_each(|n| write!(f, ", `{n}`"))
-            }
-        }
-    }
-}
-
-impl std::error::Error for ParseNameError {}
