@@ -315,7 +315,7 @@ pub fn up_to_seven_sum(ih: &Intrahepatic) -> Option<u32> {
 
 /// The (nodules, largest diameter, infiltrative) combinations a case allows, one for every
 /// region the Milan and BCLC thresholds cut (1, 2–3, 4+ nodules; 20, 30, 50 mm).
-fn intrahepatic_classes(case: &Case) -> Vec<(u16, Option<u16>, bool)> {
+fn intrahepatic_classes(case: &Case, mut visit: impl FnMut(u16, Option<u16>, bool)) {
     let r = &case.recurrence;
     let ih = &r.intrahepatic;
     let must_have_nodule = ih.largest_diameter_mm.is_some()
@@ -323,39 +323,38 @@ fn intrahepatic_classes(case: &Case) -> Vec<(u16, Option<u16>, bool)> {
         || ih.unsafe_ablation_location == Some(true)
         || (r.macrovascular_invasion == Some(MacrovascularInvasion::Absent)
             && r.extrahepatic_sites.is_some_and(|s| s.is_empty()));
-    let counts: Vec<u16> = match ih.nodules {
-        Some(n) => vec![n.get()],
-        None => [0, 1, 2, 3, 4]
-            .into_iter()
-            .filter(|n| *n >= 1 || !must_have_nodule)
-            .collect(),
+    let known = ih.nodules.map(|n| [n.get()]);
+    let counts: &[u16] = match &known {
+        Some(n) => n,
+        None if must_have_nodule => &[1, 2, 3, 4],
+        None => &[0, 1, 2, 3, 4],
     };
     let growths: &[bool] = match ih.infiltrative {
         Some(true) => &[true],
         Some(false) => &[false],
         None => &[false, true],
     };
-    let mut out = Vec::new();
-    for &n in &counts {
+    for &n in counts {
         for &g in growths {
             if n == 0 {
                 if !g {
-                    out.push((0, None, false));
+                    visit(0, None, false);
                 }
                 continue;
             }
             match ih.largest_diameter_mm {
-                Some(d) => out.push((n, Some(d.get()), g)),
+                Some(d) => visit(n, Some(d.get()), g),
                 None => {
-                    out.extend([20, 21, 30, 31, 50, 51].map(|d| (n, Some(d), g)));
+                    for d in [20, 21, 30, 31, 50, 51] {
+                        visit(n, Some(d), g);
+                    }
                     if g {
-                        out.push((n, None, g));
+                        visit(n, None, g);
                     }
                 }
             }
         }
     }
-    out
 }
 
 fn milan_intrahepatic(n: u16, d: Option<u16>, infiltrative: bool) -> bool {
@@ -388,10 +387,11 @@ pub fn within_milan(case: &Case) -> Option<bool> {
     if no_invasion == Some(false) || no_spread == Some(false) {
         return Some(false);
     }
-    let classes = intrahepatic_classes(case);
-    let (yes, no) = classes.iter().fold((false, false), |(y, n), (c, d, g)| {
-        let w = milan_intrahepatic(*c, *d, *g);
-        (y || w, n || !w)
+    let (mut yes, mut no) = (false, false);
+    intrahepatic_classes(case, |c, d, g| {
+        let w = milan_intrahepatic(c, d, g);
+        yes |= w;
+        no |= !w;
     });
     match (yes, no) {
         (true, false) if no_invasion.is_some() && no_spread.is_some() => Some(true),
@@ -447,7 +447,6 @@ pub fn bclc_stages(case: &Case, child_pugh: ChildPughRange, policy: &Policy) -> 
         .macrovascular_invasion
         .map(|m| m != MacrovascularInvasion::Absent);
     let spread = r.extrahepatic_sites.map(|s| !s.is_empty());
-    let classes = intrahepatic_classes(case);
     for ecog in ecogs {
         let related: &[bool] = match (ecog, ps.cancer_related) {
             (1 | 2, Some(v)) => {
@@ -477,9 +476,9 @@ pub fn bclc_stages(case: &Case, child_pugh: ChildPughRange, policy: &Policy) -> 
                         out = out.with(BclcStage::C);
                         continue;
                     }
-                    for (n, d, g) in &classes {
-                        out = out.with(intrahepatic_stage(*n, *d, *g));
-                    }
+                    intrahepatic_classes(case, |n, d, g| {
+                        out = out.with(intrahepatic_stage(n, d, g));
+                    });
                 }
             }
         }
@@ -501,7 +500,11 @@ fn intrahepatic_stage(n: u16, d: Option<u16>, infiltrative: bool) -> BclcStage {
 
 /// The BCLC 2022 stage of a case, when its facts allow only one (see [`bclc_stages`]).
 pub fn bclc_stage(case: &Case, child_pugh: ChildPughRange, policy: &Policy) -> Option<BclcStage> {
-    let stages = bclc_stages(case, child_pugh, policy);
+    only(bclc_stages(case, child_pugh, policy))
+}
+
+/// The stage when exactly one is possible.
+fn only(stages: BclcStages) -> Option<BclcStage> {
     let mut it = stages.iter();
     match (it.next(), it.next()) {
         (Some(s), None) => Some(s),
@@ -617,7 +620,7 @@ impl Scores {
     pub(crate) fn with_child_pugh(case: &Case, cp: ChildPughRange, policy: &Policy) -> Scores {
         let lf = &case.liver_function;
         let stages = bclc_stages(case, cp, policy);
-        let stage = bclc_stage(case, cp, policy);
+        let stage = only(stages);
         let class =
             Some(ChildPughClass::of(cp.min())).filter(|c| *c == ChildPughClass::of(cp.max()));
         let preserved = if cp.max() <= 6 {
