@@ -10,6 +10,8 @@ mod auto_traits;
 #[cfg(feature = "json")]
 mod bad_inputs;
 mod batch;
+#[cfg(feature = "json")]
+mod boundaries;
 mod check;
 #[cfg(feature = "json")]
 mod cohort;

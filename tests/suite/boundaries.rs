@@ -1,0 +1,390 @@
+//! Both sides of the clinical cut-points that mutation testing found unguarded (issue 17, item
+//! 4): a test here fails when a comparison moves by one (`≤` to `<`, `≥` to `>`) or when the
+//! regimen history is read from the wrong end. Each cut-point is tested at the default policy,
+//! at a policy that moves it (the threshold is the policy's, not a constant), and, where an
+//! unknown fact sends the predicate down its other code path, with that fact not known.
+//!
+//! Cases are the bundled JSON cases with fields edited as JSON ([`case`]), so the tests do not
+//! depend on how `Case` values are built in Rust. CONTRIBUTING.md ("Mutation testing") says how
+//! to run cargo-mutants over the clinical modules.
+
+use serde_json::{json, Value};
+
+use hcc_pathways::case::Regimen;
+use hcc_pathways::engine::{Predicate, Truth};
+use hcc_pathways::outcomes::OmissionReason;
+use hcc_pathways::predicates;
+use hcc_pathways::scores::BclcStage;
+use hcc_pathways::{recommend_with, Assessment, Case, Policy, Recommendation};
+
+const DIAMETER: &str = "recurrence.intrahepatic.largest_diameter_mm";
+const INFILTRATIVE: &str = "recurrence.intrahepatic.infiltrative";
+const PERFORMANCE: &str = "performance_status";
+const LIVER_FUNCTION: &str = "liver_function";
+const REGIMENS: &str = "history.systemic_regimens";
+
+/// A bundled case with edits: each `(path, value)` sets the field at the dotted path, to `null`
+/// (the fact is not known) when the value is `None`.
+fn case(name: &str, edits: &[(&str, Option<Value>)]) -> Case {
+    let path = format!("examples/cases/{name}.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut doc: Value = serde_json::from_str(&text).expect("bundled JSON");
+    for (field, value) in edits {
+        let (parent, key) = match field.rsplit_once('.') {
+            Some((parent, key)) => (format!("/{}", parent.replace('.', "/")), key),
+            None => (String::new(), *field),
+        };
+        let object = doc
+            .pointer_mut(&parent)
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("{name}: no object at `{parent}`"));
+        let old = object.insert(key.to_owned(), value.clone().unwrap_or(Value::Null));
+        assert!(old.is_some(), "{name}: no `{field}`");
+    }
+    Case::from_json(&doc.to_string()).unwrap_or_else(|e| panic!("{name} {edits:?}: {e}"))
+}
+
+fn rec(case: &Case, policy: &Policy) -> Recommendation {
+    recommend_with(case, policy).expect("valid case and policy")
+}
+
+/// A predicate's truth for a case under a policy.
+fn truth(p: Predicate<Assessment>, case: &Case, policy: &Policy) -> Truth {
+    p.truth(&Assessment::new(case, policy).expect("valid case and policy"))
+}
+
+fn has_caution(r: &Recommendation, id: &str) -> bool {
+    r.cautions.iter().any(|c| c.id == id)
+}
+
+fn has_consideration(r: &Recommendation, id: &str) -> bool {
+    r.considerations.iter().any(|c| c.id == id)
+}
+
+fn procedure(r: &Recommendation) -> &str {
+    r.options.first().map_or("", |o| o.id.wire_name())
+}
+
+fn omitted_for(r: &Recommendation, regimen: Regimen) -> Vec<OmissionReason> {
+    r.omitted
+        .iter()
+        .filter(|o| o.regimens.contains(&regimen))
+        .map(|o| o.reason)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repeat intervention (spec §6).
+// ---------------------------------------------------------------------------------------------
+
+/// The EASL caution on TACE for a single nodule of 100 mm or more: 100 mm is in, 99 mm is not.
+#[test]
+fn tace_caution_from_a_single_nodule_of_100_mm() {
+    let single = |d: u16| {
+        case(
+            "r5_repeat_tace_large_single_nodule",
+            &[(DIAMETER, Some(json!(d)))],
+        )
+    };
+    let default = Policy::default();
+    for (d, expected) in [(99, false), (100, true), (101, true)] {
+        let r = rec(&single(d), &default);
+        assert_eq!(procedure(&r), "repeat_tace", "{d} mm");
+        assert_eq!(
+            has_caution(&r, "large_single_nodule_tace"),
+            expected,
+            "{d} mm"
+        );
+    }
+    // The cut-point is the policy's.
+    let at_120 = Policy {
+        tace_caution_diameter_mm: 120,
+        ..Policy::default()
+    };
+    assert!(!has_caution(
+        &rec(&single(119), &at_120),
+        "large_single_nodule_tace"
+    ));
+    assert!(has_caution(
+        &rec(&single(120), &at_120),
+        "large_single_nodule_tace"
+    ));
+    // Growth not recorded: the truth is taken over both completions, and a single nodule of
+    // 100 mm is large whatever the growth.
+    let growth_unknown = |d: u16| {
+        case(
+            "r5_repeat_tace_large_single_nodule",
+            &[(DIAMETER, Some(json!(d))), (INFILTRATIVE, None)],
+        )
+    };
+    let large = predicates::large_single_nodule;
+    assert_eq!(truth(large(), &growth_unknown(99), &default), Truth::False);
+    assert_eq!(truth(large(), &growth_unknown(100), &default), Truth::True);
+    assert_eq!(truth(large(), &growth_unknown(119), &at_120), Truth::False);
+    assert_eq!(truth(large(), &growth_unknown(120), &at_120), Truth::True);
+}
+
+/// PEI alone where thermal ablation is unsafe up to 20 mm; TACE + PEI from 21 mm.
+#[test]
+fn pei_alone_up_to_20_mm() {
+    let unsafe_site = |d: u16| case("r5_unsafe_location_pei", &[(DIAMETER, Some(json!(d)))]);
+    let default = Policy::default();
+    assert_eq!(procedure(&rec(&unsafe_site(20), &default)), "pei");
+    assert_eq!(procedure(&rec(&unsafe_site(21), &default)), "tace_plus_pei");
+    let at_15 = Policy {
+        pei_max_diameter_mm: 15,
+        ..Policy::default()
+    };
+    assert_eq!(procedure(&rec(&unsafe_site(15), &at_15)), "pei");
+    assert_eq!(procedure(&rec(&unsafe_site(16), &at_15)), "tace_plus_pei");
+    // Growth not recorded: the size criterion reads the diameter alone.
+    let growth_unknown = |d: u16| {
+        case(
+            "r5_unsafe_location_pei",
+            &[(DIAMETER, Some(json!(d))), (INFILTRATIVE, None)],
+        )
+    };
+    let pei = predicates::pei_size;
+    assert_eq!(truth(pei(), &growth_unknown(20), &default), Truth::True);
+    assert_eq!(truth(pei(), &growth_unknown(21), &default), Truth::False);
+    assert_eq!(truth(pei(), &growth_unknown(15), &at_15), Truth::True);
+    assert_eq!(truth(pei(), &growth_unknown(16), &at_15), Truth::False);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Considerations (spec §6): transplant and resection evaluation.
+// ---------------------------------------------------------------------------------------------
+
+fn performance(ecog: u8, cancer_related: Option<bool>) -> Value {
+    json!({ "ecog": ecog, "cancer_related": cancer_related })
+}
+
+/// A single 18 mm nodule within Milan, Child–Pugh 5, with this performance status.
+fn small_nodule_with(ecog: u8, cancer_related: Option<bool>) -> Case {
+    case(
+        "r5_single_small_nodule",
+        &[(PERFORMANCE, Some(performance(ecog, cancer_related)))],
+    )
+}
+
+/// Liver-transplant evaluation up to ECOG 2 when the impairment is not cancer-related.
+#[test]
+fn transplant_evaluation_up_to_ecog_2() {
+    let default = Policy::default();
+    let r = rec(&small_nodule_with(2, Some(false)), &default);
+    assert_eq!(r.rule.map(|r| r.wire_name()), Some("R5"));
+    assert!(has_consideration(&r, "liver_transplant_evaluation"));
+    let r = rec(&small_nodule_with(3, None), &default);
+    assert!(!has_consideration(&r, "liver_transplant_evaluation"));
+    // The cut-point is the policy's: at 1, ECOG 1 qualifies and ECOG 2 does not.
+    let at_1 = Policy {
+        transplant_max_ecog: 1,
+        ..Policy::default()
+    };
+    let r = rec(&small_nodule_with(1, Some(false)), &at_1);
+    assert!(has_consideration(&r, "liver_transplant_evaluation"));
+    let r = rec(&small_nodule_with(2, Some(false)), &at_1);
+    assert_eq!(r.rule.map(|r| r.wire_name()), Some("R5"));
+    assert!(!has_consideration(&r, "liver_transplant_evaluation"));
+    // Cancer-relatedness not recorded: at the limit it decides (unknown); above it, no ECOG
+    // qualifies whatever it is (false).
+    let tp = predicates::transplant_performance;
+    assert_eq!(
+        truth(tp(), &small_nodule_with(2, None), &default),
+        Truth::Unknown
+    );
+    assert_eq!(
+        truth(tp(), &small_nodule_with(2, None), &at_1),
+        Truth::False
+    );
+    assert_eq!(
+        truth(tp(), &small_nodule_with(1, None), &at_1),
+        Truth::Unknown
+    );
+}
+
+/// Surgical evaluation for repeat resection up to ECOG 1 when the impairment is not
+/// cancer-related (the same comparison as transplant evaluation, with its own setting).
+#[test]
+fn resection_evaluation_up_to_ecog_1() {
+    let default = Policy::default();
+    let r = rec(&small_nodule_with(1, Some(false)), &default);
+    assert!(has_consideration(&r, "repeat_resection"));
+    let r = rec(&small_nodule_with(2, Some(false)), &default);
+    assert_eq!(r.rule.map(|r| r.wire_name()), Some("R5"));
+    assert!(!has_consideration(&r, "repeat_resection"));
+    let at_2 = Policy {
+        resection_max_ecog: 2,
+        ..Policy::default()
+    };
+    assert!(has_consideration(
+        &rec(&small_nodule_with(2, Some(false)), &at_2),
+        "repeat_resection"
+    ));
+    let rp = predicates::resection_performance;
+    assert_eq!(
+        truth(rp(), &small_nodule_with(1, None), &default),
+        Truth::Unknown
+    );
+    assert_eq!(
+        truth(rp(), &small_nodule_with(2, None), &default),
+        Truth::False
+    );
+    assert_eq!(
+        truth(rp(), &small_nodule_with(2, None), &at_2),
+        Truth::Unknown
+    );
+}
+
+/// Surgical evaluation for repeat resection up to Child–Pugh 6.
+#[test]
+fn resection_evaluation_up_to_child_pugh_6() {
+    let score = |s: u8| {
+        case(
+            "r5_single_small_nodule",
+            &[(LIVER_FUNCTION, Some(json!({ "child_pugh_score": s })))],
+        )
+    };
+    let default = Policy::default();
+    let r = rec(&score(6), &default);
+    assert!(has_consideration(&r, "repeat_resection"));
+    let r = rec(&score(7), &default);
+    assert_eq!(
+        r.rule.map(|r| r.wire_name()),
+        Some("R5"),
+        "fit for a procedure at 7"
+    );
+    assert!(!has_consideration(&r, "repeat_resection"));
+    let at_5 = Policy {
+        resection_max_child_pugh: 5,
+        ..Policy::default()
+    };
+    assert!(has_consideration(
+        &rec(&score(5), &at_5),
+        "repeat_resection"
+    ));
+    assert!(!has_consideration(
+        &rec(&score(6), &at_5),
+        "repeat_resection"
+    ));
+    let at_7 = Policy {
+        resection_max_child_pugh: 7,
+        ..Policy::default()
+    };
+    assert!(has_consideration(
+        &rec(&score(7), &at_7),
+        "repeat_resection"
+    ));
+    assert!(!has_consideration(
+        &rec(&score(8), &at_7),
+        "repeat_resection"
+    ));
+    // Encephalopathy not recorded: four components of 1 point each allow 5 to 7.
+    let range_5_to_7 = case(
+        "r5_single_small_nodule",
+        &[("liver_function.encephalopathy", None)],
+    );
+    let rl = predicates::resection_liver_function;
+    assert_eq!(truth(rl(), &range_5_to_7, &at_7), Truth::True);
+    assert_eq!(truth(rl(), &range_5_to_7, &default), Truth::Unknown);
+    assert_eq!(truth(rl(), &range_5_to_7, &at_5), Truth::Unknown);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scores (spec §5): Milan and BCLC 0.
+// ---------------------------------------------------------------------------------------------
+
+fn single_nodule(d: u16) -> Case {
+    case("r5_single_small_nodule", &[(DIAMETER, Some(json!(d)))])
+}
+
+/// Milan: a single nodule up to 50 mm. Beyond it, within up-to-seven (51 + 10 ≤ 70), the
+/// transplant consideration becomes the one after downstaging.
+#[test]
+fn milan_single_nodule_up_to_50_mm() {
+    let default = Policy::default();
+    let r = rec(&single_nodule(50), &default);
+    assert_eq!(r.scores.within_milan, Some(true));
+    assert!(has_consideration(&r, "liver_transplant_evaluation"));
+    assert!(!has_consideration(&r, "transplant_after_downstaging"));
+    let r = rec(&single_nodule(51), &default);
+    assert_eq!(r.scores.within_milan, Some(false));
+    assert!(!has_consideration(&r, "liver_transplant_evaluation"));
+    assert!(has_consideration(&r, "transplant_after_downstaging"));
+}
+
+/// BCLC 0: a single nodule up to 20 mm; from 21 mm, stage A.
+#[test]
+fn bclc_0_single_nodule_up_to_20_mm() {
+    let default = Policy::default();
+    assert_eq!(
+        rec(&single_nodule(20), &default).scores.bclc_stage,
+        Some(BclcStage::Zero)
+    );
+    assert_eq!(
+        rec(&single_nodule(21), &default).scores.bclc_stage,
+        Some(BclcStage::A)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Systemic therapy (spec §7): the most recent sorafenib entry counts.
+// ---------------------------------------------------------------------------------------------
+
+fn sorafenib_twice(first: Option<bool>, then: Option<bool>) -> Case {
+    let entry = |tolerated: Option<bool>| json!({ "regimen": "sorafenib", "tolerated": tolerated });
+    case(
+        "r3_second_line_after_sorafenib",
+        &[(REGIMENS, Some(json!([entry(first), entry(then)])))],
+    )
+}
+
+/// Regorafenib is left out when the most recent sorafenib was not tolerated, whatever an
+/// earlier entry says.
+#[test]
+fn regorafenib_reads_the_most_recent_sorafenib() {
+    let default = Policy::default();
+    let r = rec(&sorafenib_twice(Some(false), Some(true)), &default);
+    assert_eq!(r.rule.map(|r| r.wire_name()), Some("R3"));
+    assert!(!omitted_for(&r, Regimen::Regorafenib)
+        .contains(&OmissionReason::RegorafenibSorafenibNotTolerated));
+    let r = rec(&sorafenib_twice(Some(true), Some(false)), &default);
+    assert!(omitted_for(&r, Regimen::Regorafenib)
+        .contains(&OmissionReason::RegorafenibSorafenibNotTolerated));
+    let not_tolerated = predicates::sorafenib_not_tolerated;
+    assert_eq!(
+        truth(
+            not_tolerated(),
+            &sorafenib_twice(Some(false), Some(true)),
+            &default
+        ),
+        Truth::False
+    );
+    assert_eq!(
+        truth(
+            not_tolerated(),
+            &sorafenib_twice(Some(true), Some(false)),
+            &default
+        ),
+        Truth::True
+    );
+}
+
+/// The caution "tolerance of sorafenib not recorded" reads the most recent sorafenib entry.
+#[test]
+fn sorafenib_tolerance_caution_reads_the_most_recent_entry() {
+    let default = Policy::default();
+    let r = rec(&sorafenib_twice(Some(true), None), &default);
+    assert!(has_caution(&r, "sorafenib_tolerance_unknown"));
+    let r = rec(&sorafenib_twice(None, Some(true)), &default);
+    assert!(!has_caution(&r, "sorafenib_tolerance_unknown"));
+    let unknown = predicates::sorafenib_tolerance_unknown;
+    assert_eq!(
+        truth(unknown(), &sorafenib_twice(Some(true), None), &default),
+        Truth::True
+    );
+    assert_eq!(
+        truth(unknown(), &sorafenib_twice(None, Some(false)), &default),
+        Truth::False
+    );
+}
