@@ -17,6 +17,7 @@ use hcc_pathways::predicates;
 use hcc_pathways::scores::BclcStage;
 use hcc_pathways::{recommend_with, Assessment, Case, Policy, Recommendation};
 
+const NODULES: &str = "recurrence.intrahepatic.nodules";
 const DIAMETER: &str = "recurrence.intrahepatic.largest_diameter_mm";
 const INFILTRATIVE: &str = "recurrence.intrahepatic.infiltrative";
 const PERFORMANCE: &str = "performance_status";
@@ -291,11 +292,51 @@ fn resection_evaluation_up_to_child_pugh_6() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The pathway (spec §3): up-to-seven with a fact not known.
+// ---------------------------------------------------------------------------------------------
+
+/// Up-to-seven (largest mm + 10 × nodules ≤ the limit) when the count or the growth is not
+/// known: the truth is taken over the completions, so a sum exactly at the limit leaves it
+/// open (unknown) and one past it decides it (false).
+#[test]
+fn up_to_seven_at_the_limit_with_a_fact_not_known() {
+    let u7 = predicates::up_to_seven;
+    let default = Policy::default();
+    let at_80 = Policy {
+        up_to_seven_limit: 80,
+        ..Policy::default()
+    };
+    // The count not known: one nodule of 60 mm is at 70, two are beyond.
+    let count_unknown = |d: u16| single_nodule_with(&[(NODULES, None), (DIAMETER, Some(json!(d)))]);
+    assert_eq!(truth(u7(), &count_unknown(60), &default), Truth::Unknown);
+    assert_eq!(truth(u7(), &count_unknown(61), &default), Truth::False);
+    assert_eq!(truth(u7(), &count_unknown(70), &at_80), Truth::Unknown);
+    assert_eq!(truth(u7(), &count_unknown(71), &at_80), Truth::False);
+    // The growth not known: three nodules of 40 mm are at 70 if well defined.
+    let growth_unknown = |d: u16| {
+        single_nodule_with(&[
+            (NODULES, Some(json!(3))),
+            (DIAMETER, Some(json!(d))),
+            (INFILTRATIVE, None),
+        ])
+    };
+    assert_eq!(truth(u7(), &growth_unknown(40), &default), Truth::Unknown);
+    assert_eq!(truth(u7(), &growth_unknown(41), &default), Truth::False);
+    assert_eq!(truth(u7(), &growth_unknown(50), &at_80), Truth::Unknown);
+    assert_eq!(truth(u7(), &growth_unknown(51), &at_80), Truth::False);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scores (spec §5): Milan and BCLC 0.
 // ---------------------------------------------------------------------------------------------
 
 fn single_nodule(d: u16) -> Case {
-    case("r5_single_small_nodule", &[(DIAMETER, Some(json!(d)))])
+    single_nodule_with(&[(DIAMETER, Some(json!(d)))])
+}
+
+/// The bundled case of a single small nodule, with edits.
+fn single_nodule_with(edits: &[(&str, Option<Value>)]) -> Case {
+    case("r5_single_small_nodule", edits)
 }
 
 /// Milan: a single nodule up to 50 mm. Beyond it, within up-to-seven (51 + 10 ≤ 70), the
