@@ -326,6 +326,45 @@ fn up_to_seven_at_the_limit_with_a_fact_not_known() {
     assert_eq!(truth(u7(), &growth_unknown(51), &at_80), Truth::False);
 }
 
+/// The ablation and TACE-plus-ablation criteria (1 to n nodules, largest at most d mm) when the
+/// growth is not known: the count and the size decide them over both growths, on both sides of
+/// each limit.
+#[test]
+fn ablation_criteria_at_their_limits_with_the_growth_not_known() {
+    let nodules = |n: u16, d: u16| {
+        single_nodule_with(&[
+            (NODULES, Some(json!(n))),
+            (DIAMETER, Some(json!(d))),
+            (INFILTRATIVE, None),
+        ])
+    };
+    let ablation = predicates::ablation_candidate;
+    let combination = predicates::combination_size;
+    let default = Policy::default();
+    // Ablation: up to 3 nodules, up to 30 mm.
+    assert_eq!(truth(ablation(), &nodules(3, 30), &default), Truth::True);
+    assert_eq!(truth(ablation(), &nodules(3, 31), &default), Truth::False);
+    assert_eq!(truth(ablation(), &nodules(4, 30), &default), Truth::False);
+    let at_2_25 = Policy {
+        ablation_max_nodules: 2,
+        ablation_max_diameter_mm: 25,
+        ..Policy::default()
+    };
+    assert_eq!(truth(ablation(), &nodules(2, 25), &at_2_25), Truth::True);
+    assert_eq!(truth(ablation(), &nodules(2, 26), &at_2_25), Truth::False);
+    assert_eq!(truth(ablation(), &nodules(3, 25), &at_2_25), Truth::False);
+    // TACE plus ablation: up to 3 nodules, up to 50 mm.
+    assert_eq!(truth(combination(), &nodules(3, 50), &default), Truth::True);
+    assert_eq!(
+        truth(combination(), &nodules(3, 51), &default),
+        Truth::False
+    );
+    assert_eq!(
+        truth(combination(), &nodules(4, 50), &default),
+        Truth::False
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scores (spec §5): Milan and BCLC 0.
 // ---------------------------------------------------------------------------------------------
