@@ -26,7 +26,7 @@ const REGIMENS: &str = "history.systemic_regimens";
 
 /// A bundled case with edits: each `(path, value)` sets the field at the dotted path, to `null`
 /// (the fact is not known) when the value is `None`.
-fn case(name: &str, edits: &[(&str, Option<Value>)]) -> Case {
+pub(crate) fn case(name: &str, edits: &[(&str, Option<Value>)]) -> Case {
     let path = format!("examples/cases/{name}.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut doc: Value = serde_json::from_str(&text).expect("bundled JSON");

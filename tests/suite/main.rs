@@ -37,6 +37,8 @@ mod properties;
 #[cfg(feature = "json")]
 mod recommend_example;
 #[cfg(feature = "json")]
+mod recorded_facts;
+#[cfg(feature = "json")]
 mod roundtrip;
 #[cfg(feature = "schemars")]
 mod schema;

@@ -1,0 +1,87 @@
+//! The facts not known that a predicate records in its trace (the explanation of a
+//! recommendation lists them beside the predicate's value): each fact the predicate needed and
+//! did not have, and no other. Found by mutation testing (CONTRIBUTING.md, "Mutation testing").
+
+use hcc_pathways::engine::{Predicate, Trace, Value};
+use hcc_pathways::predicates;
+use hcc_pathways::{Assessment, Case, Policy};
+use serde_json::{json, Value as Json};
+
+use crate::boundaries::case;
+
+const ECOG: &str = "performance_status.ecog";
+const CANCER_RELATED: &str = "performance_status.cancer_related";
+
+/// The names of the facts `p` recorded as not known, in the order recorded, once each.
+fn missing(p: Predicate<Assessment>, case: &Case) -> Vec<String> {
+    let policy = Policy::default();
+    let a = Assessment::new(case, &policy).expect("valid case and policy");
+    let mut t = Trace::recording();
+    p.evaluate(&a, &mut t);
+    let mut names: Vec<String> = Vec::new();
+    for f in t.facts() {
+        if f.value == Value::Missing && !names.iter().any(|n| *n == f.name) {
+            names.push(f.name.to_string());
+        }
+    }
+    names
+}
+
+/// The single small nodule case with this performance status, its encephalopathy not known
+/// (Child–Pugh 5 to 7) when `child_pugh_known` is false.
+fn with_performance(
+    ecog: Option<u8>,
+    cancer_related: Option<bool>,
+    child_pugh_known: bool,
+) -> Case {
+    let mut edits: Vec<(&str, Option<Json>)> = vec![(
+        "performance_status",
+        Some(json!({ "ecog": ecog, "cancer_related": cancer_related })),
+    )];
+    if !child_pugh_known {
+        edits.push(("liver_function.encephalopathy", None));
+    }
+    case("r5_single_small_nodule", &edits)
+}
+
+/// Transplant evaluation reads performance status: with ECOG not known it records ECOG and,
+/// when that is not known either, cancer-relatedness.
+#[test]
+fn performance_status_not_known_is_recorded() {
+    let tp = predicates::transplant_performance;
+    assert_eq!(
+        missing(tp(), &with_performance(None, None, true)),
+        [ECOG, CANCER_RELATED]
+    );
+    assert_eq!(
+        missing(tp(), &with_performance(None, Some(false), true)),
+        [ECOG]
+    );
+}
+
+/// With the Child–Pugh score not known, the TACE-with-systemic-therapy fitness goes over the
+/// completions of performance status too: cancer-relatedness is recorded as not known at ECOG
+/// 1 and 2, where it is asked for, and not at ECOG 0 or 3, where it is not.
+#[test]
+fn cancer_relatedness_is_recorded_only_where_it_is_asked_for() {
+    let fit = predicates::tace_systemic_fitness;
+    for ecog in [1, 2] {
+        let names = missing(fit(), &with_performance(Some(ecog), None, false));
+        assert!(
+            names.iter().any(|n| n == CANCER_RELATED),
+            "ECOG {ecog}: {names:?}"
+        );
+        assert!(!names.iter().any(|n| n == ECOG), "ECOG {ecog}: {names:?}");
+    }
+    for ecog in [0, 3] {
+        let names = missing(fit(), &with_performance(Some(ecog), None, false));
+        assert!(
+            !names.iter().any(|n| n == CANCER_RELATED),
+            "ECOG {ecog}: {names:?}"
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("liver_function.")),
+            "ECOG {ecog}: {names:?}"
+        );
+    }
+}
