@@ -85,3 +85,23 @@ fn cancer_relatedness_is_recorded_only_where_it_is_asked_for() {
         );
     }
 }
+
+/// With a liver-function component not known, a Child–Pugh comparison records the component
+/// as not known and the score as the range the other components allow.
+#[test]
+fn child_pugh_not_known_is_recorded_as_a_range() {
+    let case = with_performance(Some(0), None, false);
+    let rl = predicates::resection_liver_function;
+    assert_eq!(missing(rl(), &case), ["liver_function.encephalopathy"]);
+    let policy = Policy::default();
+    let a = Assessment::new(&case, &policy).expect("valid case and policy");
+    let mut t = Trace::recording();
+    rl().evaluate(&a, &mut t);
+    assert!(
+        t.facts()
+            .iter()
+            .any(|f| f.name == "child_pugh_score" && f.value == Value::Range { min: 5, max: 7 }),
+        "{:?}",
+        t.facts()
+    );
+}
