@@ -59,30 +59,29 @@ fn performance_status_not_known_is_recorded() {
     );
 }
 
-/// With the Child–Pugh score not known, the TACE-with-systemic-therapy fitness goes over the
-/// completions of performance status too: cancer-relatedness is recorded as not known at ECOG
-/// 1 and 2, where it is asked for, and not at ECOG 0 or 3, where it is not.
+/// The TACE-with-systemic-therapy fitness goes over the completions of performance status
+/// and the Child–Pugh score: cancer-relatedness is recorded as not known at ECOG 1 and 2,
+/// where it is asked for (whether the score is known or not), and not at ECOG 0 or 3.
 #[test]
 fn cancer_relatedness_is_recorded_only_where_it_is_asked_for() {
     let fit = predicates::tace_systemic_fitness;
-    for ecog in [1, 2] {
-        let names = missing(fit(), &with_performance(Some(ecog), None, false));
-        assert!(
-            names.iter().any(|n| n == CANCER_RELATED),
-            "ECOG {ecog}: {names:?}"
-        );
-        assert!(!names.iter().any(|n| n == ECOG), "ECOG {ecog}: {names:?}");
-    }
-    for ecog in [0, 3] {
-        let names = missing(fit(), &with_performance(Some(ecog), None, false));
-        assert!(
-            !names.iter().any(|n| n == CANCER_RELATED),
-            "ECOG {ecog}: {names:?}"
-        );
-        assert!(
-            names.iter().any(|n| n.starts_with("liver_function.")),
-            "ECOG {ecog}: {names:?}"
-        );
+    for child_pugh_known in [true, false] {
+        for ecog in [1, 2] {
+            let names = missing(fit(), &with_performance(Some(ecog), None, child_pugh_known));
+            let at = format!("ECOG {ecog}, Child-Pugh known {child_pugh_known}: {names:?}");
+            assert!(names.iter().any(|n| n == CANCER_RELATED), "{at}");
+            assert!(!names.iter().any(|n| n == ECOG), "{at}");
+        }
+        for ecog in [0, 3] {
+            let names = missing(fit(), &with_performance(Some(ecog), None, child_pugh_known));
+            let at = format!("ECOG {ecog}, Child-Pugh known {child_pugh_known}: {names:?}");
+            assert!(!names.iter().any(|n| n == CANCER_RELATED), "{at}");
+            assert_eq!(
+                names.iter().any(|n| n.starts_with("liver_function.")),
+                !child_pugh_known,
+                "{at}"
+            );
+        }
     }
 }
 
