@@ -16,6 +16,8 @@ mod check;
 #[cfg(feature = "json")]
 mod cohort;
 #[cfg(feature = "json")]
+mod completions;
+#[cfg(feature = "json")]
 mod conversions;
 mod custom_rules;
 mod decision_table;
