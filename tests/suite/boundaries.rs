@@ -292,6 +292,133 @@ fn resection_evaluation_up_to_child_pugh_6() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Liver function and performance status between the limits (spec §6, §7).
+// ---------------------------------------------------------------------------------------------
+
+/// The bundled Child–Pugh 7 case (bilirubin 2, albumin 2, INR 1, ascites 1, encephalopathy 1
+/// points) with edits.
+fn child_pugh_7_with(edits: &[(&str, Option<Value>)]) -> Case {
+    case("r7_child_pugh_7_multinodular", edits)
+}
+
+fn child_pugh_score(s: u8) -> Case {
+    child_pugh_7_with(&[(LIVER_FUNCTION, Some(json!({ "child_pugh_score": s })))])
+}
+
+/// Encephalopathy not known: Child–Pugh 7 to 9, or 8 to 10 with albumin below 2.8 g/dL.
+fn child_pugh_range(from: u8) -> Case {
+    let albumin = match from {
+        7 => 3.2,
+        8 => 2.5,
+        _ => unreachable!(),
+    };
+    child_pugh_7_with(&[
+        (
+            "liver_function.albumin",
+            Some(json!({ "value": albumin, "unit": "g_dl" })),
+        ),
+        ("liver_function.encephalopathy", None),
+    ])
+}
+
+/// "Child–Pugh above the intervention limit and below end-stage" (8 and 9 by default): the
+/// MDT consideration of ablation without refractory ascites.
+#[test]
+fn child_pugh_between_the_intervention_limit_and_end_stage() {
+    let between = predicates::child_pugh_beyond_intervention_not_terminal;
+    let default = Policy::default();
+    for (s, expected) in [(7, false), (8, true), (9, true), (10, false)] {
+        assert_eq!(
+            truth(between(), &child_pugh_score(s), &default),
+            Truth::from(expected),
+            "Child-Pugh {s}"
+        );
+    }
+    let moved = Policy {
+        intervention_max_child_pugh: 6,
+        terminal_min_child_pugh: 9,
+        ..Policy::default()
+    };
+    for (s, expected) in [(6, false), (7, true), (8, true), (9, false)] {
+        assert_eq!(
+            truth(between(), &child_pugh_score(s), &moved),
+            Truth::from(expected),
+            "Child-Pugh {s}, moved limits"
+        );
+    }
+    // A range across either limit leaves it open.
+    assert_eq!(
+        truth(between(), &child_pugh_range(7), &default),
+        Truth::Unknown
+    );
+    assert_eq!(
+        truth(between(), &child_pugh_range(8), &default),
+        Truth::Unknown
+    );
+    let wide = Policy {
+        intervention_max_child_pugh: 6,
+        terminal_min_child_pugh: 11,
+        ..Policy::default()
+    };
+    assert_eq!(truth(between(), &child_pugh_range(7), &wide), Truth::True);
+    assert_eq!(truth(between(), &child_pugh_range(8), &wide), Truth::True);
+}
+
+/// The policy admits Child–Pugh 7 to systemic therapy when its limit is 7 (NCCN 2A), not at 6.
+#[test]
+fn policy_admits_child_pugh_7_at_a_limit_of_7() {
+    let admits = predicates::policy_admits_child_pugh_7;
+    let case = child_pugh_score(7);
+    for (max, expected) in [(6, false), (7, true)] {
+        let policy = Policy {
+            systemic_max_child_pugh: max,
+            ..Policy::default()
+        };
+        assert_eq!(
+            truth(admits(), &case, &policy),
+            Truth::from(expected),
+            "{max}"
+        );
+    }
+}
+
+/// The fitness of the TACE-with-systemic-therapy trials: ECOG up to 1 and Child–Pugh up to 6
+/// by default, with everything known and with cancer-relatedness not known (which sends it
+/// over the completions of performance status).
+#[test]
+fn tace_with_systemic_therapy_fitness_up_to_ecog_1_and_child_pugh_6() {
+    let fit = predicates::tace_systemic_fitness;
+    let with = |ecog: u8, related: Option<bool>, score: u8| {
+        child_pugh_7_with(&[
+            (PERFORMANCE, Some(performance(ecog, related))),
+            (LIVER_FUNCTION, Some(json!({ "child_pugh_score": score }))),
+        ])
+    };
+    let default = Policy::default();
+    for related in [Some(false), None] {
+        let at = |e, s| truth(fit(), &with(e, related, s), &default);
+        assert_eq!(at(1, 6), Truth::True, "{related:?}");
+        assert_eq!(at(2, 6), Truth::False, "{related:?}");
+        assert_eq!(at(1, 7), Truth::False, "{related:?}");
+    }
+    let moved = Policy {
+        tace_systemic_max_ecog: 2,
+        tace_systemic_max_child_pugh: 7,
+        ..Policy::default()
+    };
+    for related in [Some(false), None] {
+        let at = |e, s| truth(fit(), &with(e, related, s), &moved);
+        assert_eq!(at(2, 7), Truth::True, "{related:?}");
+        assert_eq!(at(1, 8), Truth::False, "{related:?}");
+    }
+    assert_eq!(
+        truth(fit(), &with(3, None, 7), &moved),
+        Truth::False,
+        "ECOG 3"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // The pathway (spec §3): up-to-seven with a fact not known.
 // ---------------------------------------------------------------------------------------------
 
