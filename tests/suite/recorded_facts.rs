@@ -104,3 +104,34 @@ fn child_pugh_not_known_is_recorded_as_a_range() {
         t.facts()
     );
 }
+
+/// With the count or the growth not known, the intrahepatic predicates record the largest
+/// diameter as not known when it is not recorded and may matter, and not when it is recorded
+/// or there is no nodule.
+#[test]
+fn diameter_not_known_is_recorded_where_it_matters() {
+    const NODULES: &str = "recurrence.intrahepatic.nodules";
+    const DIAMETER: &str = "recurrence.intrahepatic.largest_diameter_mm";
+    const INFILTRATIVE: &str = "recurrence.intrahepatic.infiltrative";
+    let pei = predicates::pei_size;
+    let small = |edits: &[(&str, Option<Json>)]| case("r5_single_small_nodule", edits);
+    // Count and diameter not known.
+    let neither = small(&[(NODULES, None), (DIAMETER, None)]);
+    assert_eq!(missing(pei(), &neither), [NODULES, DIAMETER]);
+    // Count not known, diameter recorded.
+    let count_unknown = small(&[(NODULES, None)]);
+    assert_eq!(missing(pei(), &count_unknown), [NODULES]);
+    // Growth not known, diameter recorded.
+    let growth_unknown = small(&[(INFILTRATIVE, None)]);
+    assert_eq!(missing(pei(), &growth_unknown), [INFILTRATIVE]);
+    // No nodule (vascular invasion), growth not known: the diameter does not matter.
+    let none = case(
+        "r4_portal_vein_child_pugh_8",
+        &[
+            (NODULES, Some(json!(0))),
+            (DIAMETER, None),
+            (INFILTRATIVE, None),
+        ],
+    );
+    assert_eq!(missing(pei(), &none), [INFILTRATIVE]);
+}
