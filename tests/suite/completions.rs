@@ -144,6 +144,18 @@ fn partial_cases() -> Vec<(String, Case)> {
                 ]),
             ));
         }
+        // No nodule (a recurrence by vascular invasion, when present or not known), the growth
+        // not known.
+        if invasion != json!("none") {
+            out.push((
+                at("no nodule, growth not known".to_owned()),
+                base(&[
+                    (NODULES, Some(json!(0))),
+                    (DIAMETER, None),
+                    (INFILTRATIVE, None),
+                ]),
+            ));
+        }
         // The growth not known, the count known.
         for n in known_counts {
             for d in known_diameters {
