@@ -534,6 +534,29 @@ fn bclc_0_single_nodule_up_to_20_mm() {
     );
 }
 
+/// Milan and BCLC A with several nodules: 2 or 3 nodules, the largest up to 30 mm; from 31 mm
+/// or 4 nodules, beyond Milan and BCLC B.
+#[test]
+fn several_nodules_up_to_3_and_30_mm() {
+    let default = Policy::default();
+    let several = |n: u16, d: u16| {
+        single_nodule_with(&[(NODULES, Some(json!(n))), (DIAMETER, Some(json!(d)))])
+    };
+    for (n, d, within) in [
+        (2, 30, true),
+        (3, 30, true),
+        (2, 31, false),
+        (3, 31, false),
+        (4, 30, false),
+        (4, 10, false),
+    ] {
+        let scores = rec(&several(n, d), &default).scores;
+        assert_eq!(scores.within_milan, Some(within), "{n} nodules of {d} mm");
+        let stage = if within { BclcStage::A } else { BclcStage::B };
+        assert_eq!(scores.bclc_stage, Some(stage), "{n} nodules of {d} mm");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Systemic therapy (spec §7): the most recent sorafenib entry counts.
 // ---------------------------------------------------------------------------------------------
