@@ -557,6 +557,33 @@ fn several_nodules_up_to_3_and_30_mm() {
     }
 }
 
+/// BCLC D from the end-stage thresholds: ECOG 3 or more, Child–Pugh 10 or more by default.
+#[test]
+fn bclc_d_from_ecog_3_or_child_pugh_10() {
+    let stage = |c: &Case, p: &Policy| rec(c, p).scores.bclc_stage;
+    let ecog = |e: u8| small_nodule_with(e, (e == 1 || e == 2).then_some(false));
+    let score = |s: u8| {
+        case(
+            "r5_single_small_nodule",
+            &[(LIVER_FUNCTION, Some(json!({ "child_pugh_score": s })))],
+        )
+    };
+    let default = Policy::default();
+    assert_eq!(stage(&ecog(3), &default), Some(BclcStage::D));
+    assert_ne!(stage(&ecog(2), &default), Some(BclcStage::D));
+    assert_eq!(stage(&score(10), &default), Some(BclcStage::D));
+    assert_ne!(stage(&score(9), &default), Some(BclcStage::D));
+    let moved = Policy {
+        terminal_min_ecog: 2,
+        terminal_min_child_pugh: 9,
+        ..Policy::default()
+    };
+    assert_eq!(stage(&ecog(2), &moved), Some(BclcStage::D));
+    assert_ne!(stage(&ecog(1), &moved), Some(BclcStage::D));
+    assert_eq!(stage(&score(9), &moved), Some(BclcStage::D));
+    assert_ne!(stage(&score(8), &moved), Some(BclcStage::D));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Systemic therapy (spec §7): the most recent sorafenib entry counts.
 // ---------------------------------------------------------------------------------------------
