@@ -584,6 +584,22 @@ fn bclc_d_from_ecog_3_or_child_pugh_10() {
     assert_ne!(stage(&score(8), &moved), Some(BclcStage::D));
 }
 
+/// BCLC's "liver function preserved" (Child–Pugh A): up to 6 it is, from 7 it is not, and a
+/// range across 6 and 7 leaves it open.
+#[test]
+fn liver_function_preserved_up_to_child_pugh_6() {
+    let default = Policy::default();
+    let preserved = |c: &Case| rec(c, &default).scores.bclc_liver_function_preserved;
+    assert_eq!(preserved(&child_pugh_score(6)), Some(true));
+    assert_eq!(preserved(&child_pugh_score(7)), Some(false));
+    let range_5_to_7 = case(
+        "r5_single_small_nodule",
+        &[("liver_function.encephalopathy", None)],
+    );
+    assert_eq!(preserved(&range_5_to_7), None);
+    assert_eq!(preserved(&child_pugh_range(7)), Some(false));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Systemic therapy (spec §7): the most recent sorafenib entry counts.
 // ---------------------------------------------------------------------------------------------
