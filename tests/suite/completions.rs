@@ -156,6 +156,21 @@ fn partial_cases() -> Vec<(String, Case)> {
                 ]),
             ));
         }
+        // The diameter not known, the count known.
+        for n in known_counts {
+            for g in [Some(false), None] {
+                out.push((
+                    at(format!(
+                        "diameter not known, {n} nodules, infiltrative {g:?}"
+                    )),
+                    base(&[
+                        (NODULES, Some(json!(n))),
+                        (DIAMETER, None),
+                        (INFILTRATIVE, g.map(Value::from)),
+                    ]),
+                ));
+            }
+        }
         // The growth not known, the count known.
         for n in known_counts {
             for d in known_diameters {
