@@ -1,6 +1,6 @@
-//! The facts not known that a predicate records in its trace (the explanation of a
-//! recommendation lists them beside the predicate's value): each fact the predicate needed and
-//! did not have, and no other. Found by mutation testing (CONTRIBUTING.md, "Mutation testing").
+//! The facts a predicate records in its trace, which the explanation of a recommendation lists
+//! beside the predicate's value: each fact it read, and each fact it needed and did not have,
+//! and no other. Found by mutation testing (CONTRIBUTING.md, "Mutation testing").
 
 use hcc_pathways::engine::{Predicate, Trace, Value};
 use hcc_pathways::predicates;
@@ -134,4 +134,26 @@ fn diameter_not_known_is_recorded_where_it_matters() {
         ],
     );
     assert_eq!(missing(pei(), &none), [INFILTRATIVE]);
+}
+
+/// Transplant evaluation at ECOG 1 or 2 records the cancer-relatedness it read; at ECOG 3 it
+/// records that it was not asked for (no value).
+#[test]
+fn performance_records_the_cancer_relatedness_it_read() {
+    let tp = predicates::transplant_performance;
+    let policy = Policy::default();
+    let facts = |ecog: u8, related: Option<bool>| {
+        let case = with_performance(Some(ecog), related, true);
+        let a = Assessment::new(&case, &policy).expect("valid case and policy");
+        let mut t = Trace::recording();
+        tp().evaluate(&a, &mut t);
+        t.facts()
+            .iter()
+            .filter(|f| f.name == "cancer_related")
+            .map(|f| f.value.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(facts(1, Some(false)), [Value::Bool(false)]);
+    assert_eq!(facts(2, Some(true)), [Value::Bool(true)]);
+    assert_eq!(facts(3, None), [Value::Missing]);
 }
