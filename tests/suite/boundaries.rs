@@ -204,6 +204,40 @@ fn transplant_evaluation_up_to_ecog_2() {
     );
 }
 
+/// ECOG not known with cancer-relatedness recorded: the impairment is cancer-related (or a
+/// comorbidity) only if ECOG is 1 or 2, so the recorded value leaves it open or rules it out.
+#[test]
+fn impairment_with_ecog_not_known() {
+    let related = predicates::cancer_related_impairment;
+    let comorbidity = predicates::comorbidity_impairment;
+    let default = Policy::default();
+    let ecog_unknown = |r: bool| {
+        case(
+            "r5_single_small_nodule",
+            &[(
+                PERFORMANCE,
+                Some(json!({ "ecog": null, "cancer_related": r })),
+            )],
+        )
+    };
+    assert_eq!(
+        truth(related(), &ecog_unknown(true), &default),
+        Truth::Unknown
+    );
+    assert_eq!(
+        truth(related(), &ecog_unknown(false), &default),
+        Truth::False
+    );
+    assert_eq!(
+        truth(comorbidity(), &ecog_unknown(false), &default),
+        Truth::Unknown
+    );
+    assert_eq!(
+        truth(comorbidity(), &ecog_unknown(true), &default),
+        Truth::False
+    );
+}
+
 /// Surgical evaluation for repeat resection up to ECOG 1 when the impairment is not
 /// cancer-related (the same comparison as transplant evaluation, with its own setting).
 #[test]
