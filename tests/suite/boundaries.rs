@@ -152,6 +152,40 @@ fn pei_alone_up_to_20_mm() {
     assert_eq!(truth(pei(), &growth_unknown(16), &at_15), Truth::False);
 }
 
+/// TACE refractoriness with its counters or rising AFP not known: after TACE or TAE they are
+/// open (unknown); without either, the only valid completion is 0 and no (spec §8).
+#[test]
+fn tace_counters_not_known_count_only_after_tace_or_tae() {
+    let refractory = predicates::tace_refractory;
+    let default = Policy::default();
+    let history = |procedures: Value, responses: Value, rising: Value| {
+        case(
+            "r5_single_small_nodule",
+            &[
+                ("history.procedures", Some(procedures)),
+                ("history.tace_insufficient_responses", Some(responses)),
+                ("history.afp_rising_after_tace", Some(rising)),
+            ],
+        )
+    };
+    for after in [json!(["tace"]), json!(["tae"]), json!(["resection", "tae"])] {
+        let counter = history(after.clone(), Value::Null, json!(false));
+        assert_eq!(
+            truth(refractory(), &counter, &default),
+            Truth::Unknown,
+            "{after}"
+        );
+        let rising = history(after.clone(), json!(0), Value::Null);
+        assert_eq!(
+            truth(refractory(), &rising, &default),
+            Truth::Unknown,
+            "{after}"
+        );
+    }
+    let without = history(json!(["resection"]), Value::Null, Value::Null);
+    assert_eq!(truth(refractory(), &without, &default), Truth::False);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Considerations (spec §6): transplant and resection evaluation.
 // ---------------------------------------------------------------------------------------------
