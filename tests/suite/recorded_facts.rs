@@ -157,3 +157,33 @@ fn performance_records_the_cancer_relatedness_it_read() {
     assert_eq!(facts(2, Some(true)), [Value::Bool(true)]);
     assert_eq!(facts(3, None), [Value::Missing]);
 }
+
+/// Milan not decided: it records the facts not known that it reads (the intrahepatic facts,
+/// vascular invasion, extrahepatic spread) and not the others.
+#[test]
+fn milan_records_the_facts_not_known_it_reads() {
+    let milan = predicates::within_milan;
+    let open = case(
+        "r5_single_small_nodule",
+        &[
+            ("recurrence.intrahepatic.infiltrative", None),
+            ("recurrence.macrovascular_invasion", None),
+            ("recurrence.extrahepatic_sites", None),
+            ("recurrence.afp_ng_ml", None),
+            ("liver_function.encephalopathy", None),
+        ],
+    );
+    let mut names = missing(milan(), &open);
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "recurrence.extrahepatic_sites",
+            "recurrence.intrahepatic.infiltrative",
+            "recurrence.macrovascular_invasion",
+        ]
+    );
+    // Decided (one nodule of 18 mm, growth known), it records no fact as not known.
+    let decided = case("r5_single_small_nodule", &[("recurrence.afp_ng_ml", None)]);
+    assert!(missing(milan(), &decided).is_empty());
+}
