@@ -11,10 +11,14 @@ mod auto_traits;
 mod bad_inputs;
 mod batch;
 #[cfg(feature = "json")]
+mod boundaries;
+#[cfg(feature = "json")]
 mod builder;
 mod check;
 #[cfg(feature = "json")]
 mod cohort;
+#[cfg(feature = "json")]
+mod completions;
 #[cfg(feature = "json")]
 mod conversions;
 mod custom_rules;
@@ -38,6 +42,8 @@ mod problems;
 mod properties;
 #[cfg(feature = "json")]
 mod recommend_example;
+#[cfg(feature = "json")]
+mod recorded_facts;
 #[cfg(feature = "json")]
 mod roundtrip;
 #[cfg(feature = "schemars")]
