@@ -1822,3 +1822,73 @@ fn regimen_invariants_over_many_histories() {
     assert_eq!(lines_seen, all);
     assert!(no_line > 0, "some histories leave no supported line");
 }
+
+/// Every bundled case, and each again with AFP and the tolerance of every prior regimen not
+/// known, decided under the default policy.
+fn bundled_and_blanked() -> Vec<(String, Case)> {
+    let mut out = Vec::new();
+    for dir in ["examples/cases", "examples/cases/unknown"] {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .expect("bundled cases")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            let case = Case::from_json(&text).expect("valid bundled case");
+            let blanked = case
+                .to_builder()
+                .unknown("recurrence.afp_ng_ml")
+                .unknown("history.systemic_regimens[].tolerated")
+                .build()
+                .expect("facts not known are valid");
+            let name = path.display().to_string();
+            out.push((format!("{name} (AFP, tolerance not known)"), blanked));
+            out.push((name, case));
+        }
+    }
+    out
+}
+
+/// `Eligibility::reasons` and `Eligibility::pending` (public, for callers who read the
+/// assessment) say what the recommendation says: the reasons each regimen is left out, and the
+/// regimens waiting for a fact not known.
+#[test]
+fn eligibility_accessors_agree_with_the_recommendation() {
+    let (mut with_reasons, mut with_pending) = (0, 0);
+    for (name, case) in bundled_and_blanked() {
+        let Ok(hcc_pathways::Decision::Decided(r)) = hcc_pathways::decide(&case) else {
+            continue;
+        };
+        if r.pathway != Pathway::SystemicTherapy {
+            continue;
+        }
+        let a = hcc_pathways::Assessment::new(&case, &Policy::default()).expect("valid");
+        let e = a.eligibility();
+        for &regimen in Regimen::ALL {
+            let mut reasons: Vec<OmissionReason> = e.reasons(regimen).collect();
+            let mut expected = omitted_for(&r, regimen);
+            reasons.sort();
+            expected.sort();
+            assert_eq!(reasons, expected, "{name}: {regimen}");
+            with_reasons += usize::from(!reasons.is_empty());
+        }
+        let pending: BTreeSet<Regimen> = r
+            .pending
+            .iter()
+            .filter_map(|p| p.id.parse::<Regimen>().ok())
+            .collect();
+        let from_eligibility: BTreeSet<Regimen> = e.pending().iter().collect();
+        assert_eq!(from_eligibility, pending, "{name}");
+        with_pending += usize::from(!pending.is_empty());
+    }
+    assert!(
+        with_reasons >= 5,
+        "{with_reasons} regimens left out: too few to test"
+    );
+    assert!(
+        with_pending >= 3,
+        "{with_pending} cases with pending regimens: too few"
+    );
+}
