@@ -1892,3 +1892,29 @@ fn eligibility_accessors_agree_with_the_recommendation() {
         "{with_pending} cases with pending regimens: too few"
     );
 }
+
+/// `Assessment::up_to_seven_sum` is the recommendation's score, on every bundled case.
+#[test]
+fn assessment_up_to_seven_sum_is_the_reported_score() {
+    let mut sums = BTreeSet::new();
+    let without_diameter = bundled_and_blanked()
+        .into_iter()
+        .filter_map(|(name, case)| {
+            let blanked = case
+                .to_builder()
+                .unknown("recurrence.intrahepatic.largest_diameter_mm")
+                .build()
+                .ok()?;
+            Some((format!("{name}, diameter not known"), blanked))
+        });
+    for (name, case) in bundled_and_blanked().into_iter().chain(without_diameter) {
+        let a = hcc_pathways::Assessment::new(&case, &Policy::default()).expect("valid");
+        let Ok(hcc_pathways::Decision::Decided(r)) = hcc_pathways::decide(&case) else {
+            continue;
+        };
+        assert_eq!(a.up_to_seven_sum(), r.scores.up_to_seven_sum, "{name}");
+        sums.insert(a.up_to_seven_sum());
+    }
+    // Several distinct sums, and some not known: the comparison can fail.
+    assert!(sums.contains(&None) && sums.len() >= 5, "{sums:?}");
+}
