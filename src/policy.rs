@@ -450,8 +450,8 @@ impl Policy {
         })
     }
 
-    /// A stable digest of every setting: 64-bit FNV-1a over the setting names, then each value
-    /// as four little-endian bytes, in declaration order. Two policies with the same digest set
+    /// A stable digest of every setting: 64-bit FNV-1a over the setting names (each followed by
+    /// `;`), then each value as four little-endian bytes, in declaration order. Two policies with the same digest set
     /// every threshold alike; it changes when a value changes or a setting is added.
     ///
     /// ```

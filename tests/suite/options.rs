@@ -1918,3 +1918,25 @@ fn assessment_up_to_seven_sum_is_the_reported_score() {
     // Several distinct sums, and some not known: the comparison can fail.
     assert!(sums.contains(&None) && sums.len() >= 5, "{sums:?}");
 }
+
+/// `Assessment::permitted_regimens` are the regimens a complete systemic-therapy case is
+/// offered.
+#[test]
+fn permitted_regimens_are_the_offered_regimens() {
+    let mut seen = 0;
+    for (name, case) in bundled_and_blanked() {
+        if case.unknown_facts().next().is_some() {
+            continue;
+        }
+        let r = rec(&case);
+        if r.pathway != Pathway::SystemicTherapy {
+            continue;
+        }
+        let a = hcc_pathways::Assessment::new(&case, &Policy::default()).expect("valid");
+        let permitted: BTreeSet<Regimen> = a.permitted_regimens().iter().collect();
+        let offered: BTreeSet<Regimen> = offered(&r).into_iter().collect();
+        assert_eq!(permitted, offered, "{name}");
+        seen += usize::from(!offered.is_empty());
+    }
+    assert!(seen >= 5, "{seen} systemic cases with regimens");
+}

@@ -348,3 +348,74 @@ fn recommend_and_classify_agree_on_bundled_cases() {
         );
     }
 }
+
+/// Two assessments are equal exactly when their cases and policies are; the `Debug` form
+/// shows the case, the policy, the scores and the decisions.
+#[test]
+fn assessments_compare_by_case_and_policy() {
+    use hcc_pathways::Assessment;
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(format!("examples/cases/{name}.json")).expect("case");
+        Case::from_json(&text).expect("valid")
+    };
+    let (one, other) = (read("r5_single_small_nodule"), read("r1_comfort_focused"));
+    let default = Policy::default();
+    let moved = Policy::default()
+        .with(Setting::UpToSevenLimit, 80)
+        .expect("valid policy");
+    let a = Assessment::new(&one, &default).expect("valid");
+    assert_eq!(a, Assessment::new(&one, &default).expect("valid"));
+    assert_ne!(a, Assessment::new(&other, &default).expect("valid"));
+    assert_ne!(a, Assessment::new(&one, &moved).expect("valid"));
+    assert_ne!(
+        a,
+        Assessment::new(&other, &moved).expect("valid"),
+        "neither the case nor the policy is the same"
+    );
+    let debug = format!("{a:?}");
+    for part in [
+        "Assessment",
+        "case",
+        "policy",
+        "scores",
+        "decisions",
+        "up_to_seven_sum",
+    ] {
+        assert!(debug.contains(part), "{part} missing from {debug}");
+    }
+}
+
+/// The policy digest follows its documented algorithm: 64-bit FNV-1a over every setting name
+/// followed by `;`, then every value as four little-endian bytes, in declaration order.
+#[test]
+fn policy_digest_is_the_documented_fnv_1a() {
+    fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    }
+    let digest = |p: &Policy| {
+        let mut h = 0xcbf2_9ce4_8422_2325;
+        for s in Setting::ALL {
+            h = fnv(h, s.to_string().as_bytes());
+            h = fnv(h, b";");
+        }
+        for s in Setting::ALL {
+            h = fnv(h, &p.get(*s).to_le_bytes());
+        }
+        h
+    };
+    for p in [
+        Policy::default(),
+        Policy::default()
+            .with(Setting::UpToSevenLimit, 110)
+            .expect("valid"),
+        Policy::default()
+            .with(Setting::RefractoryOnAfpRise, 0)
+            .expect("valid"),
+    ] {
+        assert_eq!(p.digest(), digest(&p));
+    }
+}
