@@ -315,19 +315,18 @@ pub fn up_to_seven_sum(ih: &Intrahepatic) -> Option<u32> {
 
 /// The (nodules, largest diameter, infiltrative) combinations a case allows, one for every
 /// region the Milan and BCLC thresholds cut (1, 2–3, 4+ nodules; 20, 30, 50 mm).
+///
+/// Only combinations with at least one nodule: a completion without a nodule is a case only
+/// with macrovascular invasion or extrahepatic spread (it must have a recurrence), which is
+/// BCLC stage C and beyond Milan whatever the liver holds; the callers decide that part from
+/// the invasion and spread themselves. With the count known to be 0 nothing is visited.
 fn intrahepatic_classes(case: &Case, mut visit: impl FnMut(u16, Option<u16>, bool)) {
-    let r = &case.recurrence;
-    let ih = &r.intrahepatic;
-    let must_have_nodule = ih.largest_diameter_mm.is_some()
-        || ih.infiltrative == Some(true)
-        || ih.unsafe_ablation_location == Some(true)
-        || (r.macrovascular_invasion == Some(MacrovascularInvasion::Absent)
-            && r.extrahepatic_sites.is_some_and(|s| s.is_empty()));
+    let ih = &case.recurrence.intrahepatic;
     let known = ih.nodules.map(|n| [n.get()]);
     let counts: &[u16] = match &known {
+        Some([0]) => &[],
         Some(n) => n,
-        None if must_have_nodule => &[1, 2, 3, 4],
-        None => &[0, 1, 2, 3, 4],
+        None => &[1, 2, 3, 4],
     };
     let growths: &[bool] = match ih.infiltrative {
         Some(true) => &[true],
@@ -336,12 +335,6 @@ fn intrahepatic_classes(case: &Case, mut visit: impl FnMut(u16, Option<u16>, boo
     };
     for &n in counts {
         for &g in growths {
-            if n == 0 {
-                if !g {
-                    visit(0, None, false);
-                }
-                continue;
-            }
             match ih.largest_diameter_mm {
                 Some(d) => visit(n, Some(d.get()), g),
                 None => {

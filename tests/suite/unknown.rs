@@ -325,3 +325,54 @@ fn the_flowchart_route_of_a_case_with_unknown_facts_reaches_its_rules() {
         "{decided} {undecided} {open}"
     );
 }
+
+/// No intrahepatic nodule and macrovascular invasion not known, no spread: every valid
+/// completion has invasion (a case must have a recurrence), so BCLC stage C and not within
+/// Milan; the stages do not list B (the no-nodule completion without invasion is not a case).
+#[test]
+fn no_nodule_with_invasion_not_known_is_stage_c_only() {
+    use hcc_pathways::case::{ExtrahepaticSite, MacrovascularInvasion};
+    use hcc_pathways::scores::{bclc_stages, within_milan, BclcStage};
+    let text = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")
+        .expect("bundled case");
+    let base = Case::from_json(&text).expect("valid");
+    let policy = Policy::default();
+    let no_nodule = |growth: Option<bool>| {
+        let b = base
+            .to_builder()
+            .nodules(0)
+            .unknown("recurrence.intrahepatic.largest_diameter_mm")
+            .unsafe_ablation_location(false)
+            .unknown("recurrence.macrovascular_invasion")
+            .extrahepatic_sites(std::iter::empty::<ExtrahepaticSite>());
+        match growth {
+            Some(g) => b.infiltrative(g),
+            None => b.unknown("recurrence.intrahepatic.infiltrative"),
+        }
+        .build()
+        .expect("valid: invasion may complete the recurrence")
+    };
+    for growth in [Some(false), None] {
+        let case = no_nodule(growth);
+        let stages: Vec<BclcStage> = bclc_stages(&case, case.child_pugh(), &policy)
+            .iter()
+            .collect();
+        assert_eq!(stages, vec![BclcStage::C], "growth {growth:?}");
+        assert_eq!(within_milan(&case), Some(false), "growth {growth:?}");
+        // Each completion agrees: with invasion, stage C.
+        for invasion in [
+            MacrovascularInvasion::PortalVeinBranch,
+            MacrovascularInvasion::MainPortalVein,
+        ] {
+            let complete = case
+                .to_builder()
+                .macrovascular_invasion(invasion)
+                .build()
+                .expect("valid");
+            let stages: Vec<BclcStage> = bclc_stages(&complete, complete.child_pugh(), &policy)
+                .iter()
+                .collect();
+            assert_eq!(stages, vec![BclcStage::C]);
+        }
+    }
+}
