@@ -376,3 +376,40 @@ fn no_nodule_with_invasion_not_known_is_stage_c_only() {
         }
     }
 }
+
+/// Within Milan needs no macrovascular invasion and no extrahepatic spread: either one alone
+/// puts a single small nodule beyond Milan, known or not known the other.
+#[test]
+fn milan_is_beyond_with_invasion_or_spread_alone() {
+    use hcc_pathways::case::{ExtrahepaticSite, MacrovascularInvasion};
+    use hcc_pathways::scores::within_milan;
+    let text = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")
+        .expect("bundled case");
+    let base = Case::from_json(&text).expect("valid");
+    assert_eq!(
+        within_milan(&base),
+        Some(true),
+        "the base case is within Milan"
+    );
+    let invasion = base
+        .to_builder()
+        .macrovascular_invasion(MacrovascularInvasion::PortalVeinBranch);
+    let spread = base
+        .to_builder()
+        .extrahepatic_sites([ExtrahepaticSite::Lung]);
+    for (label, builder) in [
+        ("invasion, no spread", invasion.clone()),
+        (
+            "invasion, spread not known",
+            invasion.unknown("recurrence.extrahepatic_sites"),
+        ),
+        ("spread, no invasion", spread.clone()),
+        (
+            "spread, invasion not known",
+            spread.unknown("recurrence.macrovascular_invasion"),
+        ),
+    ] {
+        let case = builder.build().expect("valid");
+        assert_eq!(within_milan(&case), Some(false), "{label}");
+    }
+}
