@@ -413,3 +413,57 @@ fn milan_is_beyond_with_invasion_or_spread_alone() {
         assert_eq!(within_milan(&case), Some(false), "{label}");
     }
 }
+
+/// The informational BCLC stage and Milan status with facts known and not known, on a single
+/// 18 mm nodule (stage 0, within Milan): cancer-related ECOG 1 is stage C, ECOG 1 from
+/// comorbidity stays 0, not known which is either; invasion is C; an unknown count or invasion
+/// leaves Milan open.
+#[test]
+fn bclc_stage_and_milan_follow_the_facts_known() {
+    use hcc_pathways::case::MacrovascularInvasion;
+    use hcc_pathways::scores::{bclc_stage, bclc_stages, within_milan, BclcStage};
+    let text = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")
+        .expect("bundled case");
+    let base = Case::from_json(&text).expect("valid");
+    let policy = Policy::default();
+    let stages = |case: &Case| -> Vec<BclcStage> {
+        bclc_stages(case, case.child_pugh(), &policy)
+            .iter()
+            .collect()
+    };
+    let with = |b: hcc_pathways::case::CaseBuilder| b.build().expect("valid");
+    assert_eq!(
+        bclc_stage(&base, base.child_pugh(), &policy),
+        Some(BclcStage::Zero)
+    );
+    assert_eq!(stages(&base), vec![BclcStage::Zero]);
+    let related = with(base.to_builder().ecog(1).cancer_related(true));
+    assert_eq!(stages(&related), vec![BclcStage::C]);
+    let comorbidity = with(base.to_builder().ecog(1).cancer_related(false));
+    assert_eq!(stages(&comorbidity), vec![BclcStage::Zero]);
+    let either = with(
+        base.to_builder()
+            .ecog(1)
+            .unknown("performance_status.cancer_related"),
+    );
+    assert_eq!(stages(&either), vec![BclcStage::Zero, BclcStage::C]);
+    assert_eq!(bclc_stage(&either, either.child_pugh(), &policy), None);
+    let invasion = with(
+        base.to_builder()
+            .macrovascular_invasion(MacrovascularInvasion::PortalVeinBranch),
+    );
+    assert_eq!(stages(&invasion), vec![BclcStage::C]);
+
+    assert_eq!(within_milan(&base), Some(true));
+    let count = with(base.to_builder().unknown("recurrence.intrahepatic.nodules"));
+    assert_eq!(
+        within_milan(&count),
+        None,
+        "one to three nodules within, four beyond"
+    );
+    let open_invasion = with(
+        base.to_builder()
+            .unknown("recurrence.macrovascular_invasion"),
+    );
+    assert_eq!(within_milan(&open_invasion), None, "invasion not known");
+}
