@@ -15,7 +15,7 @@ use hcc_pathways::engine::{Predicate, Truth};
 use hcc_pathways::outcomes::OmissionReason;
 use hcc_pathways::policy::Setting;
 use hcc_pathways::predicates;
-use hcc_pathways::scores::BclcStage;
+use hcc_pathways::scores::{BclcStage, ChildPughClass, BCLC_LIVER_FUNCTION_NOTE};
 use hcc_pathways::{recommend_with, Assessment, Case, Policy, Recommendation};
 
 const NODULES: &str = "recurrence.intrahepatic.nodules";
@@ -664,6 +664,43 @@ fn liver_function_preserved_up_to_child_pugh_6() {
     );
     assert_eq!(preserved(&range_5_to_7), None);
     assert_eq!(preserved(&child_pugh_range(7)), Some(false));
+}
+
+/// A Child–Pugh range names its class only when both ends share it (7 to 9 is B; 8 to 10 and
+/// 5 to 7 are not one class), and BCLC's note on liver function (spec §5) stands beside stages
+/// 0–C from Child–Pugh 7, never at Child–Pugh A nor beside stage D.
+#[test]
+fn child_pugh_class_of_a_range_and_the_bclc_liver_function_note() {
+    let default = Policy::default();
+    let scores = |c: &Case| rec(c, &default).scores;
+
+    let b = scores(&child_pugh_range(7));
+    assert_eq!(b.child_pugh_range, Some([7, 9]));
+    assert_eq!(b.child_pugh_class, Some(ChildPughClass::B));
+    let b_or_c = scores(&child_pugh_range(8));
+    assert_eq!(b_or_c.child_pugh_range, Some([8, 10]));
+    assert_eq!(b_or_c.child_pugh_class, None);
+    let a_or_b = scores(&case(
+        "r5_single_small_nodule",
+        &[("liver_function.encephalopathy", None)],
+    ));
+    assert_eq!(a_or_b.child_pugh_range, Some([5, 7]));
+    assert_eq!(a_or_b.child_pugh_class, None);
+
+    let note = Some(BCLC_LIVER_FUNCTION_NOTE);
+    let a = scores(&child_pugh_score(6));
+    assert_eq!(a.child_pugh_class, Some(ChildPughClass::A));
+    assert!(matches!(a.bclc_stage, Some(s) if s != BclcStage::D));
+    assert_eq!(a.bclc_note.as_deref(), None);
+    let b = scores(&child_pugh_score(7));
+    assert!(matches!(b.bclc_stage, Some(s) if s != BclcStage::D));
+    assert_eq!(b.bclc_note.as_deref(), note);
+    // Stage D at Child–Pugh C: no note, whether the score is known or a range reaching D.
+    let d = scores(&child_pugh_score(10));
+    assert_eq!(d.bclc_stage, Some(BclcStage::D));
+    assert_eq!(d.bclc_note.as_deref(), None);
+    assert_eq!(b_or_c.bclc_liver_function_preserved, Some(false));
+    assert_eq!(b_or_c.bclc_note.as_deref(), None);
 }
 
 // ---------------------------------------------------------------------------------------------
