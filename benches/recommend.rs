@@ -54,6 +54,8 @@ use hcc_pathways::{
 
 #[path = "../examples/support/cohort_gen.rs"]
 mod cohort_gen;
+#[path = "../examples/support/rng.rs"]
+mod rng;
 
 /// The generator seed (that of the bundled cohort).
 const SEED: u64 = 2026;

@@ -10,6 +10,8 @@
 
 #[path = "support/cohort_gen.rs"]
 mod cohort_gen;
+#[path = "support/rng.rs"]
+mod rng;
 
 fn main() {
     let mut seed = 2026u64;

@@ -1,5 +1,7 @@
-//! The seeded generator of SYNTHETIC cases, shared by `examples/gen_cohort.rs` and
-//! `benches/recommend.rs` (both include this file with `#[path]`). Invented data only.
+//! The seeded generator of SYNTHETIC cases, shared by `examples/gen_cohort.rs`,
+//! `benches/recommend.rs` and the integration tests (each includes this file and `rng.rs` at its
+//! crate root with `#[path]`; a test holds the committed cohort to this generator's output).
+//! Invented data only.
 //!
 //! Deterministic for a given seed (a SplitMix64 stream): the same seed gives the same
 //! documents byte for byte, so the bundled cohort and the benchmark set can be regenerated.
@@ -7,54 +9,16 @@
 use hcc_pathways::Case;
 use serde_json::{json, Value};
 
+use crate::rng::Rng;
+
 /// The first `n` VALID case documents (compact JSON, one per item) of the stream seeded with
 /// `seed`. The generator can describe an invalid case (no recurrence, for example); those are
 /// skipped, exactly as the bundled cohort was made.
 pub fn valid_documents(seed: u64, n: usize) -> impl Iterator<Item = String> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     std::iter::repeat_with(move || one_case(&mut rng).to_string())
         .filter(|doc| Case::from_json(doc).is_ok())
         .take(n)
-}
-
-/// SplitMix64: tiny, deterministic, good enough for synthetic data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-    /// Uniform integer in [lo, hi].
-    fn int(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-    /// Picks an item by weight.
-    fn pick<T: Copy>(&mut self, items: &[(T, f64)]) -> T {
-        let total: f64 = items.iter().map(|(_, w)| w).sum();
-        let mut x = self.unit() * total;
-        for (item, w) in items {
-            if x < *w {
-                return *item;
-            }
-            x -= w;
-        }
-        items[items.len() - 1].0
-    }
-    fn round(x: f64, places: i32) -> f64 {
-        let f = 10f64.powi(places);
-        (x * f).round() / f
-    }
 }
 
 fn liver(rng: &mut Rng) -> Value {

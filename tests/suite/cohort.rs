@@ -528,6 +528,23 @@ fn up_to_eleven_only_moves_cases_to_repeat_intervention() {
     );
 }
 
+/// The committed cohort is exactly what the shared generator (`examples/support/cohort_gen.rs`,
+/// also behind the bench's case set) makes from seed 2026: it can be regenerated, and a change
+/// to the generator that would make the bench measure other cases than the tests read fails
+/// here.
+#[test]
+fn the_committed_cohort_is_the_generators_output() {
+    let committed =
+        std::fs::read_to_string("examples/cohort/synthetic_cohort.jsonl").expect("cohort");
+    let generated: String = crate::cohort_gen::valid_documents(2026, 1000)
+        .map(|doc| doc + "\n")
+        .collect();
+    assert!(
+        committed == generated,
+        "regenerate with `cargo run --example gen_cohort -- --seed 2026 --n 1000`"
+    );
+}
+
 #[test]
 fn the_packaged_sample_is_the_start_of_the_synthetic_cohort() {
     let sample = std::fs::read_to_string("examples/cohort/sample.jsonl").expect("sample");

@@ -3,8 +3,15 @@
 //! installs a counting global allocator.
 
 mod common;
+// The repository's one case generator and random stream, shared with the bench and the
+// examples.
+#[cfg(feature = "json")]
+#[path = "../../examples/support/cohort_gen.rs"]
+mod cohort_gen;
 #[cfg(feature = "json")]
 mod json_support;
+#[path = "../../examples/support/rng.rs"]
+mod rng;
 
 mod auto_traits;
 #[cfg(feature = "json")]

@@ -67,27 +67,11 @@ fn completions(case: &Case, policy: &Policy) -> Vec<Case> {
     out
 }
 
-/// A SplitMix64 stream, for the blanking.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// A sample of grid cases with one to three facts blanked.
 fn blanked_sample(n: usize, seed: u64) -> Vec<(Case, Case)> {
     let policy = Policy::default();
     let grid = Grid::with_option_inputs(&policy);
-    let mut rng = Rng(seed);
+    let mut rng = crate::rng::Rng::new(seed);
     grid.sample(n, seed)
         .map(|a| {
             let complete = *a.case();
