@@ -2,7 +2,9 @@
 //! it needs from one cache so that each distinct predicate is evaluated once.
 //!
 //! 1. [`Assessment::new`]: the line of therapy; the order of its options; which
-//!    regimens are eligible; the pathway. Classification stops here.
+//!    regimens are eligible; the pathway. Classification ([`classify`]) stops here, and
+//!    makes the first three decisions only when the pathway rules ask for eligibility
+//!    (`fit_for_systemic`): R1, R2 and R5 cases are decided without them.
 //! 2. [`plan`]: the options inside the pathway (the procedure, the regimens offered, best
 //!    supportive care, TACE with systemic therapy), then the cautions, considerations and
 //!    reason details that apply.
@@ -17,7 +19,7 @@ use std::sync::{LazyLock, OnceLock};
 use crate::advice::cautions::{self, Concerns};
 use crate::advice::considerations;
 use crate::advice::details::{self, Placement};
-use crate::assessment::{Assessment, Decisions, Eligibility};
+use crate::assessment::{Assessment, Decisions, Eligibility, PathwayDecision};
 use crate::case::{Case, Regimen, RegimenSet};
 use crate::engine::{HitPolicyError, Leaves, Predicate, RuleSet, Trace, Truth, Verdict};
 use crate::error::Error;
@@ -139,6 +141,10 @@ pub(crate) struct Tables {
     pub pathway_cites: SourceSet,
     /// The default policy's digest.
     pub default_digest: u64,
+    /// The catalogue slots of the pathway leaves that read the decisions made before the
+    /// pathway (eligibility: `fit_for_systemic`), as the cache's two words. [`classify`] defers
+    /// them; a unit test checks that no other pathway leaf reads those decisions.
+    pub pathway_reads_decisions: [u64; 2],
 }
 
 impl Tables {
@@ -173,8 +179,16 @@ impl Tables {
             .fold(SourceSet::EMPTY, |c, slot| {
                 c.union(SourceSet::of(cat[slot].sources()))
             });
+        let fit = crate::predicates::fit_for_systemic();
+        let pathway_reads_decisions = pathway.slots.iter().fold([0u64; 2], |mut m, slot| {
+            if cat[usize::from(*slot)].same_test(&fit) {
+                m[usize::from(*slot >> 6) & 1] |= 1u64 << (*slot & 63);
+            }
+            m
+        });
         Tables {
             default_digest: Policy::default().digest(),
+            pathway_reads_decisions,
             pathway_cites,
             pathway,
             lines,
@@ -209,6 +223,9 @@ pub(crate) struct Memo {
     known: [u64; 2],
     /// Likewise: slot `s` is true.
     value: [u64; 2],
+    /// Likewise: slot `s` is deferred — answered unknown without being evaluated or cached
+    /// (a leaf that reads decisions not made yet; see [`classify`]).
+    deferred: [u64; 2],
     catalogue: &'static [Predicate<Assessment>],
 }
 
@@ -219,6 +236,7 @@ impl Memo {
             evaluated: [0; 2],
             known: [0; 2],
             value: [0; 2],
+            deferred: [0; 2],
             catalogue: &tables().catalogue,
         }
     }
@@ -228,6 +246,9 @@ impl Memo {
     fn leaf(&mut self, a: &Assessment, slot: u8) -> Truth {
         let (w, bit) = (usize::from(slot >> 6) & 1, 1u64 << (slot & 63));
         if self.evaluated[w] & bit == 0 {
+            if self.deferred[w] & bit != 0 {
+                return Truth::Unknown;
+            }
             let value = self.catalogue[usize::from(slot)].evaluate(a, &mut Trace::silent());
             self.evaluated[w] |= bit;
             match value {
@@ -258,6 +279,26 @@ impl Memo {
         table: &Table<D>,
     ) -> Result<Verdict, HitPolicyError> {
         table.set.verdict_with(|i| self.leaf(a, table.slots[i]))
+    }
+
+    /// The rules of a table's set that match, when every leaf it reads is known (and not
+    /// deferred); `None` as soon as one is not — the caller then decides with
+    /// [`Memo::verdict`]. Cheaper than a verdict: no three-valued pass is ever made.
+    fn known_hits<D>(
+        &mut self,
+        a: &Assessment,
+        table: &Table<D>,
+    ) -> Option<Result<u64, HitPolicyError>> {
+        let mut open = false;
+        let hits = table.set.hits_with(|i| match self.leaf(a, table.slots[i]) {
+            Truth::True => true,
+            Truth::False => false,
+            Truth::Unknown => {
+                open = true;
+                false
+            }
+        });
+        (!open).then_some(hits)
     }
 
     /// [`Memo::verdict`] deciding only the rules in `among` (a COLLECT set).
@@ -388,24 +429,66 @@ impl Assessment {
 /// [`Assessment::new`], filling `memo`. The crate's own cases (completions, grids) must have
 /// passed [`Case::validate`] before they come here.
 pub(crate) fn assess(case: &Case, policy: &Policy, memo: &mut Memo) -> Result<Assessment, Error> {
-    let child_pugh = case.child_pugh();
-    let t = tables();
-    let mut a = Assessment {
+    let mut a = undecided(case, policy);
+    decide_therapy(&mut a, memo)?;
+    decide_pathway(&mut a, memo)?;
+    Ok(a)
+}
+
+/// The assessment of a case before any decision.
+fn undecided(case: &Case, policy: &Policy) -> Assessment {
+    Assessment {
         case: *case,
         policy: *policy,
-        child_pugh,
+        child_pugh: case.child_pugh(),
         scores: OnceLock::new(),
         decisions: Decisions::PENDING,
-    };
+    }
+}
+
+/// The pathway decision alone, as [`assess`] makes it, deciding the line of therapy, its
+/// order and eligibility only when a pathway leaf asks for them (as hand-written code would
+/// compute "a regimen remains" only where a rule needs it): the pathway leaves that read them
+/// are deferred, and when the pathway rules are decided without reading one, the verdict is
+/// the one the full pipeline gives (a rule set's verdict depends only on the leaves it reads;
+/// a deferred leaf read sends the case down the full pipeline, reusing the leaves cached).
+///
+/// # Errors
+/// As [`Assessment::new`].
+pub(crate) fn classify(case: &Case, policy: &Policy) -> Result<PathwayDecision, Error> {
+    let t = tables();
+    let mut a = undecided(case, policy);
+    let mut memo = Memo::silent();
+    memo.deferred = t.pathway_reads_decisions;
+    if let Some(hits) = memo.known_hits(&a, &t.pathway) {
+        let rules = pathway_rules_of(hits?);
+        return Ok(PathwayDecision::of(rules));
+    }
+    memo.deferred = [0; 2];
+    decide_therapy(&mut a, &mut memo)?;
+    decide_pathway(&mut a, &mut memo)?;
+    Ok(a.pathway_decision())
+}
+
+/// The pathway rules of a set of rule indices.
+fn pathway_rules_of(bits: u64) -> PathwayRules {
+    bit_indices(bits)
+        .filter_map(|i| PathwayRule::ALL.get(i).copied())
+        .fold(PathwayRules::EMPTY, PathwayRules::with)
+}
+
+/// Stages 1–3: the line of therapy, the order of its options, which regimens are eligible.
+fn decide_therapy(a: &mut Assessment, memo: &mut Memo) -> Result<(), Error> {
+    let t = tables();
     // 1. The line of therapy.
-    let v = memo.verdict(&a, &t.lines)?;
+    let v = memo.verdict(a, &t.lines)?;
     let i = first(v.possible);
     a.decisions.lines = v;
     a.decisions.line_rule = i;
     a.decisions.line =
         (v.possible.count_ones() == 1).then(|| *t.lines.set.rules()[usize::from(i)].outcome());
     // 2. The options of that line, in order.
-    let v = memo.verdict(&a, &t.order)?;
+    let v = memo.verdict(a, &t.order)?;
     let i = first(v.possible);
     let entries: &'static [OrderEntry] = t.order.set.rules()[usize::from(i)].outcome();
     a.decisions.orders = v;
@@ -424,7 +507,7 @@ pub(crate) fn assess(case: &Case, policy: &Policy, memo: &mut Memo) -> Result<As
     let sure_candidates =
         bit_indices(v.possible).fold(candidates, |s, k| s.intersection(regimens_of(k)));
     // 3. Which of its regimens are eligible.
-    let v = memo.verdict(&a, &t.omissions)?;
+    let v = memo.verdict(a, &t.omissions)?;
     let mut eligibility = Eligibility {
         candidates,
         rules_matched: v.matched,
@@ -439,7 +522,7 @@ pub(crate) fn assess(case: &Case, policy: &Policy, memo: &mut Memo) -> Result<As
                 continue;
             }
             let Omission { reason, selection } = *rule.outcome();
-            let selected = selection.regimens(&a).intersection(candidates);
+            let selected = selection.regimens(a).intersection(candidates);
             if v.matched & bit != 0 {
                 eligibility.omitted[reason as usize] =
                     eligibility.omitted[reason as usize].union(selected);
@@ -455,13 +538,19 @@ pub(crate) fn assess(case: &Case, policy: &Policy, memo: &mut Memo) -> Result<As
         eligibility.possible = candidates;
     }
     a.decisions.eligibility = eligibility;
-    // 4. The pathway.
-    let v = memo.verdict(&a, &t.pathway)?;
+    Ok(())
+}
+
+/// Stage 4: the pathway (after [`decide_therapy`], or with the leaves that read it deferred).
+fn decide_pathway(a: &mut Assessment, memo: &mut Memo) -> Result<(), Error> {
+    let t = tables();
+    let policy = &a.policy;
+    let v = memo.verdict(a, &t.pathway)?;
     let candidates = if v.is_decided() {
         v.possible
     } else {
         // Every completion of the unknown leaves the policy's implications allow.
-        let leaves = memo.leaves(&a, &t.pathway);
+        let leaves = memo.leaves(a, &t.pathway);
         let (imps, n) = pathway_implications(policy);
         let feasible = |mask: u64| {
             imps[..n]
@@ -474,14 +563,9 @@ pub(crate) fn assess(case: &Case, policy: &Policy, memo: &mut Memo) -> Result<As
             .filter(|c| *c != 0)
             .unwrap_or(v.possible)
     };
-    let rules = |bits: u64| {
-        bit_indices(bits)
-            .filter_map(|i| PathwayRule::ALL.get(i).copied())
-            .fold(PathwayRules::EMPTY, PathwayRules::with)
-    };
-    a.decisions.pathway_matched = rules(v.matched);
-    a.decisions.pathway_rules = rules(candidates);
-    Ok(a)
+    a.decisions.pathway_matched = pathway_rules_of(v.matched);
+    a.decisions.pathway_rules = pathway_rules_of(candidates);
+    Ok(())
 }
 
 /// The options, cautions, considerations and reason details of an assessed case whose pathway
@@ -776,6 +860,45 @@ mod tests {
             on_demand(&t.considerations, &a, seed);
             on_demand(&t.details, &a, seed);
         }
+    }
+
+    /// [`classify`] defers exactly the pathway leaves that read the decisions before the
+    /// pathway: every other pathway leaf has the same truth on an assessment whose line,
+    /// order and eligibility are not decided yet, and a deferred one does not (so an empty or
+    /// wrong mask fails here).
+    #[test]
+    fn classify_defers_exactly_the_pathway_leaves_that_read_earlier_decisions() {
+        let t = tables();
+        let deferred = |slot: u8| {
+            t.pathway_reads_decisions[usize::from(slot >> 6) & 1] & (1u64 << (slot & 63)) != 0
+        };
+        let grid = crate::grid::Grid::with_option_inputs(&Policy::default());
+        let mut differs = 0usize;
+        for a in grid.sample(20_000, 17) {
+            let mut pending = a.clone();
+            pending.decisions = Decisions::PENDING;
+            for slot in &t.pathway.slots {
+                let p = &t.catalogue[usize::from(*slot)];
+                let (full, early) = (
+                    p.evaluate(&a, &mut Trace::silent()),
+                    p.evaluate(&pending, &mut Trace::silent()),
+                );
+                if deferred(*slot) {
+                    differs += usize::from(full != early);
+                } else {
+                    assert_eq!(
+                        full,
+                        early,
+                        "{} reads a decision made before the pathway",
+                        p.id()
+                    );
+                }
+            }
+        }
+        assert!(
+            differs > 0,
+            "a deferred leaf that never reads the earlier decisions"
+        );
     }
 
     /// No rule set reads a decision of its own stage or a later one, so every value the cache

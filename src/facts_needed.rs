@@ -14,7 +14,7 @@ use crate::case::{
     MacrovascularInvasion, PriorRegimen, Regimen, RegimenHistory, SiteSet, Varices,
 };
 use crate::error::Error;
-use crate::evaluate::{assess, Memo};
+use crate::evaluate::classify;
 use crate::outcomes::Pathway;
 use crate::policy::Policy;
 use crate::quantity::{
@@ -59,7 +59,7 @@ type LabelledHistory = (&'static str, &'static [(Regimen, Option<bool>)]);
 
 /// The pathway a valid case leads to, when decided.
 fn outcome(case: &Case, policy: &Policy) -> Result<Option<Pathway>, Error> {
-    assess(case, policy, &mut Memo::silent()).map(|a| a.pathway())
+    classify(case, policy).map(|d| d.pathway())
 }
 
 /// Every fact the case leaves unknown that settles the pathway, with what each value leads to.

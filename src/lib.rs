@@ -446,7 +446,10 @@ pub fn decide_with(case: &Case, policy: &Policy) -> Result<Decision, Error> {
 /// facts allocates nothing either, decided or not.
 ///
 /// Neither the case nor the policy is checked again: both are valid by construction, so a
-/// call costs the decision alone.
+/// call costs the decision alone. The line of therapy and the regimens eligible are decided
+/// only when the pathway rules ask whether the patient is fit for systemic therapy (as
+/// hand-written code would ask only there); the result is always that of
+/// [`Assessment::new`]`(case, policy)?.pathway_decision()`.
 ///
 /// # Errors
 /// As [`recommend_with`]: [`Error::Undecided`] (with the candidate rules) when facts the case
@@ -460,18 +463,18 @@ pub fn decide_with(case: &Case, policy: &Policy) -> Result<Decision, Error> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn classify(case: &Case, policy: &Policy) -> Result<Classification, Error> {
-    classification(&Assessment::new(case, policy)?)
+    classification_of(evaluate::classify(case, policy)?)
 }
 
-/// The classification an assessment holds.
+/// The classification of a pathway decision.
 ///
 /// # Errors
 /// [`Error::Undecided`] when the pathway is not decided.
-pub(crate) fn classification(a: &Assessment) -> Result<Classification, Error> {
-    match a.pathway_decision() {
+fn classification_of(decision: assessment::PathwayDecision) -> Result<Classification, Error> {
+    match decision {
         assessment::PathwayDecision::Decided { pathway, rules } => Ok(Classification {
             pathway,
-            rule: a.pathway_rule(),
+            rule: decision.rule(),
             rules,
         }),
         assessment::PathwayDecision::Undecided { rules } => Err(Error::Undecided { rules }),

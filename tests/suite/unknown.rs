@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use hcc_pathways::assessment::PathwayDecision;
 use hcc_pathways::case::Case;
 use hcc_pathways::grid::{self, Grid};
 use hcc_pathways::pathway::pathway_rules;
@@ -82,6 +83,39 @@ fn blanked_sample(n: usize, seed: u64) -> Vec<(Case, Case)> {
             (complete, case)
         })
         .collect()
+}
+
+/// `classify` decides the line of therapy and eligibility only when a pathway leaf asks for
+/// them; it classifies every case as the full assessment does, complete or with facts blanked.
+#[test]
+fn classify_agrees_with_the_full_assessment() {
+    let policy = Policy::default();
+    let mut cases: Vec<Case> = Vec::new();
+    for (complete, blanked) in blanked_sample(3_000, 23) {
+        cases.push(complete);
+        cases.push(blanked);
+    }
+    let (mut decided, mut undecided) = (0, 0);
+    for case in &cases {
+        let full = Assessment::new(case, &policy)
+            .expect("valid")
+            .pathway_decision();
+        match (classify(case, &policy), full) {
+            (Ok(c), PathwayDecision::Decided { pathway, rules }) => {
+                assert_eq!((c.pathway, c.rules), (pathway, rules), "{case:?}");
+                decided += 1;
+            }
+            (Err(Error::Undecided { rules }), PathwayDecision::Undecided { rules: r }) => {
+                assert_eq!(rules, r, "{case:?}");
+                undecided += 1;
+            }
+            (got, full) => panic!("classify {got:?}, assessment {full:?}: {case:?}"),
+        }
+    }
+    assert!(
+        decided > 4_000 && undecided > 100,
+        "{decided} decided, {undecided} undecided"
+    );
 }
 
 /// What an evaluation says of a case: the pathway, or undecided.
