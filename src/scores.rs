@@ -696,6 +696,39 @@ fn no_stages(stages: &BclcStages) -> bool {
 mod tests {
     use super::*;
 
+    /// Each component's points add up (the sums at both ends and one between).
+    #[test]
+    fn child_pugh_from_components_adds_the_five_points() {
+        use crate::case::{Ascites, Encephalopathy};
+        let inr = |v| Inr::new(v).unwrap();
+        let score =
+            |b, a, i, asc, enc| child_pugh_from_components(b_mg(b), a_gdl(a), inr(i), asc, enc);
+        assert_eq!(
+            score(1.0, 3.6, 1.0, Ascites::Absent, Encephalopathy::Absent),
+            5
+        );
+        assert_eq!(
+            score(
+                2.5,
+                3.0,
+                1.9,
+                Ascites::MildOrControlled,
+                Encephalopathy::Absent
+            ),
+            9
+        );
+        assert_eq!(
+            score(
+                3.5,
+                2.5,
+                2.5,
+                Ascites::ModerateToSevere,
+                Encephalopathy::Grade3To4
+            ),
+            15
+        );
+    }
+
     fn b_mg(v: f64) -> Bilirubin {
         Bilirubin::from_mg_dl(v).unwrap()
     }

@@ -28,6 +28,11 @@ const REGIMENS: &str = "history.systemic_regimens";
 /// A bundled case with edits: each `(path, value)` sets the field at the dotted path, to `null`
 /// (the fact is not known) when the value is `None`.
 pub(crate) fn case(name: &str, edits: &[(&str, Option<Value>)]) -> Case {
+    Case::from_json(&edited(name, edits)).unwrap_or_else(|e| panic!("{name} {edits:?}: {e}"))
+}
+
+/// The JSON text of a bundled case with edits, as [`case`] makes them (valid or not).
+fn edited(name: &str, edits: &[(&str, Option<Value>)]) -> String {
     let path = format!("examples/cases/{name}.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut doc: Value = serde_json::from_str(&text).expect("bundled JSON");
@@ -43,7 +48,7 @@ pub(crate) fn case(name: &str, edits: &[(&str, Option<Value>)]) -> Case {
         let old = object.insert(key.to_owned(), value.clone().unwrap_or(Value::Null));
         assert!(old.is_some(), "{name}: no `{field}`");
     }
-    Case::from_json(&doc.to_string()).unwrap_or_else(|e| panic!("{name} {edits:?}: {e}"))
+    doc.to_string()
 }
 
 fn rec(case: &Case, policy: &Policy) -> Recommendation {
@@ -664,6 +669,41 @@ fn liver_function_preserved_up_to_child_pugh_6() {
     );
     assert_eq!(preserved(&range_5_to_7), None);
     assert_eq!(preserved(&child_pugh_range(7)), Some(false));
+}
+
+/// A recorded Child–Pugh score must equal the five components when all are given, and lie
+/// within the range of those given otherwise (spec §2): a score above the minimum of a partial
+/// range is accepted, and the error for a complete set names the score the five give.
+#[test]
+fn recorded_child_pugh_against_complete_and_partial_components() {
+    let default = Policy::default();
+    // The bundled components (2 + 2 + 1 + 1 + 1 = 7) with a recorded score; encephalopathy
+    // known or not (7 to 9).
+    let recorded = |score: u8, encephalopathy: Value| {
+        let lf = json!({
+            "child_pugh_score": score,
+            "bilirubin": { "value": 2.1, "unit": "mg_dl" },
+            "albumin": { "value": 3.2, "unit": "g_dl" },
+            "inr": 1.3,
+            "ascites": "none",
+            "encephalopathy": encephalopathy,
+        });
+        edited(
+            "r7_child_pugh_7_multinodular",
+            &[(LIVER_FUNCTION, Some(lf))],
+        )
+    };
+    let partial = Case::from_json(&recorded(8, Value::Null)).expect("8 lies within 7 to 9");
+    assert_eq!(rec(&partial, &default).scores.child_pugh_score, Some(8));
+    let complete = recorded(8, json!("none"));
+    let text = Case::from_json(&complete)
+        .expect_err("a recorded 8 against five components giving 7 is rejected")
+        .to_string();
+    assert!(
+        text.contains("liver_function.child_pugh_score")
+            && text.contains("recorded 8 but the five components give 7"),
+        "{text}"
+    );
 }
 
 /// A Child–Pugh range names its class only when both ends share it (7 to 9 is B; 8 to 10 and

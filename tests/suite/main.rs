@@ -56,6 +56,8 @@ mod roundtrip;
 #[cfg(feature = "schemars")]
 mod schema;
 #[cfg(feature = "json")]
+mod scores;
+#[cfg(feature = "json")]
 mod stream;
 mod texts;
 mod unknown;
