@@ -241,31 +241,38 @@ impl Memo {
         }
     }
 
-    /// The value of catalogue slot `slot`, evaluating it on first use.
+    /// The value of catalogue slot `slot`, evaluating it on first use (the cached read is
+    /// inlined where the rule sets ask; the evaluation is not).
     #[inline]
     fn leaf(&mut self, a: &Assessment, slot: u8) -> Truth {
         let (w, bit) = (usize::from(slot >> 6) & 1, 1u64 << (slot & 63));
         if self.evaluated[w] & bit == 0 {
-            if self.deferred[w] & bit != 0 {
-                return Truth::Unknown;
-            }
-            let value = self.catalogue[usize::from(slot)].evaluate(a, &mut Trace::silent());
-            self.evaluated[w] |= bit;
-            match value {
-                Truth::True => {
-                    self.known[w] |= bit;
-                    self.value[w] |= bit;
-                }
-                Truth::False => self.known[w] |= bit,
-                Truth::Unknown => {}
-            }
-            return value;
+            return self.evaluate(a, slot, w, bit);
         }
         if self.known[w] & bit == 0 {
             Truth::Unknown
         } else {
             Truth::from(self.value[w] & bit != 0)
         }
+    }
+
+    /// [`Memo::leaf`] for a slot not evaluated yet (`bit` of word `w`).
+    #[inline(never)]
+    fn evaluate(&mut self, a: &Assessment, slot: u8, w: usize, bit: u64) -> Truth {
+        if self.deferred[w] & bit != 0 {
+            return Truth::Unknown;
+        }
+        let value = self.catalogue[usize::from(slot)].evaluate(a, &mut Trace::silent());
+        self.evaluated[w] |= bit;
+        match value {
+            Truth::True => {
+                self.known[w] |= bit;
+                self.value[w] |= bit;
+            }
+            Truth::False => self.known[w] |= bit,
+            Truth::Unknown => {}
+        }
+        value
     }
 
     /// The verdict of a table's set, reading from the cache only the leaves its conditions need

@@ -14,6 +14,8 @@
 //! found when the set is built by evaluating every rule on that combination. Deciding a case
 //! is then one lookup, with exactly the result of evaluating every rule then.
 
+use super::diagram::Diagram;
+pub(crate) use super::diagram::TABLE_MAX_LEAVES;
 use super::predicate::Expr;
 use super::truth::Truth;
 
@@ -69,6 +71,16 @@ impl Node {
                 .iter()
                 .fold(Truth::False, |acc, n| acc.or(n.eval3(known, value))),
             Node::Named(_, n) => n.eval3(known, value),
+        }
+    }
+
+    /// The leaves this node reads, as a mask (every bit set when one is beyond 64).
+    pub(crate) fn leaf_mask(&self) -> u64 {
+        match self {
+            Node::True => 0,
+            Node::Leaf(i) => 1u64.checked_shl(u32::from(*i)).unwrap_or(u64::MAX),
+            Node::Not(n) | Node::Named(_, n) => n.leaf_mask(),
+            Node::All(v) | Node::Any(v) => v.iter().fold(0, |m, n| m | n.leaf_mask()),
         }
     }
 
@@ -160,10 +172,6 @@ pub(crate) fn compile<C>(
 
 /// The most terms one rule's normal form may have before the engine keeps the tree instead.
 pub(crate) const MAX_TERMS: usize = 256;
-
-/// The most leaves a UNIQUE rule set may read for a decision table (2^14 = 16,384 one-byte
-/// entries).
-pub(crate) const TABLE_MAX_LEAVES: usize = 14;
 
 /// A decision-table entry for "no rule or several rules match".
 const NOT_UNIQUE: u8 = u8::MAX;
@@ -295,6 +303,11 @@ pub(crate) struct Dnf {
     /// For each mask below `2^leaves`, the matching rule's index or [`NOT_UNIQUE`]; only for
     /// sets of at most [`TABLE_MAX_LEAVES`] leaves and fewer than 255 rules.
     decisions: Option<Box<[u8]>>,
+    /// The set as a decision diagram, for sets of at most [`TABLE_MAX_LEAVES`] leaves and 64
+    /// rules: what [`Dnf::matched_lazy`] walks when every rule is to be decided.
+    diagram: Option<Diagram>,
+    /// Every rule's bit (`2^rules - 1`).
+    all_rules: u64,
 }
 
 impl Dnf {
@@ -314,15 +327,38 @@ impl Dnf {
             dnf.negations.push(terms(node, true));
         }
         dnf.one_pass = rules.len() <= 64 && dnf.spans.iter().all(Option::is_some);
-        if tabulate && leaves <= TABLE_MAX_LEAVES && rules.len() < usize::from(NOT_UNIQUE) {
+        dnf.all_rules = match rules.len() {
+            0 => 0,
+            n if n >= 64 => u64::MAX,
+            n => (1u64 << n) - 1,
+        };
+        if leaves > TABLE_MAX_LEAVES {
+            return dnf;
+        }
+        // Every rule evaluated on every combination of leaf values, once.
+        let small = rules.len() <= 64;
+        let matched: Vec<u64> = if small {
+            (0..1u64 << leaves).map(|m| dnf.matched(rules, m)).collect()
+        } else {
+            Vec::new()
+        };
+        if tabulate && rules.len() < usize::from(NOT_UNIQUE) {
             let decisions = (0..1u64 << leaves)
                 .map(|mask| {
-                    dnf.evaluate_all(rules, mask)
+                    let single = match matched.get(usize::try_from(mask).unwrap_or(usize::MAX)) {
+                        Some(m) => (m.count_ones() == 1).then(|| m.trailing_zeros() as usize),
+                        None => dnf.evaluate_all(rules, mask),
+                    };
+                    single
                         .and_then(|i| u8::try_from(i).ok())
                         .unwrap_or(NOT_UNIQUE)
                 })
                 .collect();
             dnf.decisions = Some(decisions);
+        }
+        if small {
+            let reads: Vec<u64> = rules.iter().map(Node::leaf_mask).collect();
+            dnf.diagram = Diagram::new(&matched, leaves, &reads);
         }
         dnf
     }
@@ -395,11 +431,13 @@ impl Dnf {
         })
     }
 
-    /// [`Dnf::matched`] with the leaf values asked for on demand: each term reads its leaves in
-    /// order and stops at the first that disagrees, a rule already matched is skipped, and
-    /// `leaf(i)` is called at most once per leaf. The result equals `matched` over the mask
-    /// of every leaf's value; only the leaves read differ. A set that keeps a tree reads every
-    /// leaf first. Only the rules in `among` are decided (the others are reported unmatched).
+    /// [`Dnf::matched`] with the leaf values asked for on demand, `leaf(i)` called at most once
+    /// per leaf. A set with a decision diagram walks it (when every rule is to be decided):
+    /// only the leaves on the case's path are asked. Otherwise each term reads its leaves in
+    /// order and stops at the first that disagrees, and a rule already matched is skipped. The
+    /// result equals `matched` over the mask of every leaf's value; only the leaves read
+    /// differ. A set that keeps a tree reads every leaf first. Only the rules in `among` are
+    /// decided (the others are reported unmatched).
     pub(crate) fn matched_lazy(
         &self,
         trees: &[Node],
@@ -407,6 +445,13 @@ impl Dnf {
         among: u64,
         mut leaf: impl FnMut(usize) -> bool,
     ) -> u64 {
+        if let Some(d) = self
+            .diagram
+            .as_ref()
+            .filter(|_| among & self.all_rules == self.all_rules)
+        {
+            return d.walk(leaf) & among;
+        }
         if !self.one_pass {
             let mask = (0..leaves.min(64)).fold(0u64, |m, i| m | (u64::from(leaf(i)) << i));
             return self.matched(trees, mask) & among;

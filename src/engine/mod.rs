@@ -7,6 +7,7 @@
 
 mod check;
 mod compile;
+mod diagram;
 mod predicate;
 mod rule;
 mod trace;

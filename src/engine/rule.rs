@@ -317,7 +317,11 @@ pub const MAX_RULES: usize = 64;
 /// compiled to disjunctive normal form when the set is built, so that evaluating all the rules
 /// of a set over a mask is one pass over a small table of bit masks; a UNIQUE set of at most
 /// 14 leaves also tabulates, when it is built, the hit policy's result for every combination
-/// of leaf values (every rule evaluated on each), so that deciding a case is one lookup.
+/// of leaf values (every rule evaluated on each), so that deciding a case is one lookup. A set
+/// of at most 14 leaves (either hit policy) is also built into a decision diagram, which
+/// [`RuleSet::hits_with`] and [`RuleSet::verdict_with`] walk: they ask only the leaves the
+/// case's path needs, read the way the table is read, top to bottom, and give the rules that
+/// evaluating every rule on every leaf would.
 ///
 /// ```
 /// use hcc_pathways::engine::{HitPolicy, Predicate, Rule, RuleSet, Trace};
