@@ -131,7 +131,9 @@ fn subsets(set: u64) -> impl Iterator<Item = u64> {
 }
 
 /// Of the first rule in `open` (lowest bit), the lowest free leaf it reads whose value changes
-/// that rule's match for some mask agreeing with `value` on the fixed leaves.
+/// that rule's match for some mask agreeing with `value` on the fixed leaves. A rule open over
+/// these masks always has one (its match depends only on the leaves it reads); the other free
+/// leaves follow its own only so that a `rule_leaves` too small could not end a branch early.
 fn first_open_leaf(
     matched: &[u64],
     free: u64,
@@ -144,28 +146,28 @@ fn first_open_leaf(
     }
     let rule = open.trailing_zeros();
     let rule_bit = 1u64 << rule;
-    let reads = rule_leaves.get(rule as usize).copied().unwrap_or(free) & free;
-    let mut candidates = reads;
-    while candidates != 0 {
-        let bit = candidates & candidates.wrapping_neg();
-        candidates &= !bit;
-        let decides = subsets(free & !bit).any(|m| {
+    let reads = rule_leaves.get(rule as usize).copied().unwrap_or(0) & free;
+    let decides = |bit: u64| {
+        subsets(free & !bit).any(|m| {
             let m = value | m;
             (matched[index(m)] ^ matched[index(m | bit)]) & rule_bit != 0
-        });
-        if decides {
-            return Some(bit.trailing_zeros());
-        }
-    }
-    // A rule open over these masks depends on one of its free leaves; unreachable, but any
-    // free leaf that changes the outcome keeps the diagram exact.
-    (0..64)
-        .map(|i| 1u64 << i)
-        .filter(|b| free & b != 0)
-        .find(|b| {
-            subsets(free & !b).any(|m| matched[index(value | m)] != matched[index(value | m | b)])
         })
+    };
+    [reads, free & !reads]
+        .into_iter()
+        .flat_map(bits)
+        .find(|bit| decides(*bit))
         .map(u64::trailing_zeros)
+}
+
+/// The single bits of `set`, lowest first.
+fn bits(set: u64) -> impl Iterator<Item = u64> {
+    let mut rest = set;
+    std::iter::from_fn(move || {
+        let bit = rest & rest.wrapping_neg();
+        rest &= !bit;
+        (bit != 0).then_some(bit)
+    })
 }
 
 #[cfg(test)]
@@ -249,6 +251,75 @@ mod tests {
         );
         assert_eq!(asked, [0]);
         assert_eq!(d.len(), 5);
+    }
+
+    #[test]
+    fn the_leaf_asked_next_is_the_first_open_rules_first_deciding_leaf() {
+        // COLLECT: rule 0 reads c (leaf 2), rule 1 reads b (leaf 1), rule 2 reads a (leaf 0).
+        // Read top to bottom the table asks c, then b, then a, whatever the answers, although
+        // a has the lowest index (a rule settled false must not send the walk to it early).
+        let matched: Vec<u64> = (0..8u64)
+            .map(|m| (m >> 2 & 1) | (m >> 1 & 1) << 1 | (m & 1) << 2)
+            .collect();
+        let d = Diagram::new(&matched, 3, &[0b100, 0b010, 0b001]).expect("small");
+        for mask in 0..8u64 {
+            let mut asked = Vec::new();
+            let got = d.walk(|i| {
+                asked.push(i);
+                mask & (1 << i) != 0
+            });
+            assert_eq!(got, matched[mask as usize]);
+            assert_eq!(asked, [2, 1, 0], "mask {mask:b}");
+        }
+        // UNIQUE-like: rule 0 = c; rule 1 = ¬c ∧ b; rule 2 = ¬c ∧ ¬b. Leaf a decides nothing
+        // and is never asked; c settles rule 0 first.
+        let unique: Vec<u64> = (0..8u64)
+            .map(|m| match (m & 0b100 != 0, m & 0b010 != 0) {
+                (true, _) => 0b001,
+                (false, true) => 0b010,
+                (false, false) => 0b100,
+            })
+            .collect();
+        let d = Diagram::new(&unique, 3, &[0b100, 0b110, 0b110]).expect("small");
+        for (mask, expected) in [
+            (0b000u64, vec![2, 1]),
+            (0b100, vec![2]),
+            (0b011, vec![2, 1]),
+        ] {
+            let mut asked = Vec::new();
+            d.walk(|i| {
+                asked.push(i);
+                mask & (1 << i) != 0
+            });
+            assert_eq!(asked, expected, "mask {mask:b}");
+        }
+    }
+
+    #[test]
+    fn a_leaf_a_rule_names_but_does_not_need_is_not_asked_first() {
+        // Rule 0 = a ∧ b over leaves a (0) and b (1); rule 1 = b, said to read a too.
+        // Rule 0 first: a decides it (when b holds), so a is asked first, then b.
+        let matched: Vec<u64> = (0..4u64)
+            .map(|m| u64::from(m == 0b11) | (m >> 1 & 1) << 1)
+            .collect();
+        let d = Diagram::new(&matched, 2, &[0b11, 0b11]).expect("small");
+        let mut asked = Vec::new();
+        d.walk(|i| {
+            asked.push(i);
+            true
+        });
+        assert_eq!(asked, [0, 1]);
+        // Rule 0 = b alone but said to read a as well: a is never asked.
+        let matched: Vec<u64> = (0..4u64).map(|m| m >> 1 & 1).collect();
+        let d = Diagram::new(&matched, 2, &[0b11]).expect("small");
+        for mask in 0..4u64 {
+            let mut asked = Vec::new();
+            let got = d.walk(|i| {
+                asked.push(i);
+                mask & (1 << i) != 0
+            });
+            assert_eq!((got, asked), (mask >> 1 & 1, vec![1]), "mask {mask:b}");
+        }
     }
 
     #[test]
