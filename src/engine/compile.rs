@@ -74,16 +74,6 @@ impl Node {
         }
     }
 
-    /// The leaves this node reads, as a mask (every bit set when one is beyond 64).
-    pub(crate) fn leaf_mask(&self) -> u64 {
-        match self {
-            Node::True => 0,
-            Node::Leaf(i) => 1u64.checked_shl(u32::from(*i)).unwrap_or(u64::MAX),
-            Node::Not(n) | Node::Named(_, n) => n.leaf_mask(),
-            Node::All(v) | Node::Any(v) => v.iter().fold(0, |m, n| m | n.leaf_mask()),
-        }
-    }
-
     pub(crate) fn eval(&self, mask: u64) -> bool {
         match self {
             Node::True => true,
@@ -357,8 +347,7 @@ impl Dnf {
             dnf.decisions = Some(decisions);
         }
         if small {
-            let reads: Vec<u64> = rules.iter().map(Node::leaf_mask).collect();
-            dnf.diagram = Diagram::new(&matched, leaves, &reads);
+            dnf.diagram = Diagram::new(&matched, leaves);
         }
         dnf
     }

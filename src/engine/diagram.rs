@@ -35,34 +35,21 @@ pub(crate) struct Diagram {
 }
 
 impl Diagram {
-    /// The diagram of a set reading `leaves` leaves whose rule `r` reads the leaves in
-    /// `rule_leaves[r]`, from `matched`, the rules matched for each mask below `2^leaves`.
-    /// `None` when the set is too large for one (more than [`TABLE_MAX_LEAVES`] leaves or 64
-    /// rules), a rule reads a leaf beyond `leaves`, or `matched` has the wrong length.
-    pub(crate) fn new(matched: &[u64], leaves: usize, rule_leaves: &[u64]) -> Option<Self> {
-        let all = (1u64 << leaves.min(TABLE_MAX_LEAVES)) - 1;
-        if leaves > TABLE_MAX_LEAVES
-            || rule_leaves.len() > 64
-            || rule_leaves.iter().any(|r| r & !all != 0)
-            || matched.len() != 1usize << leaves
-        {
+    /// The diagram of a set reading `leaves` leaves, from `matched`: the rules matched (bit `r`
+    /// for rule `r`) for each mask below `2^leaves`. `None` when the set reads more than
+    /// [`TABLE_MAX_LEAVES`] leaves or `matched` has another length.
+    pub(crate) fn new(matched: &[u64], leaves: usize) -> Option<Self> {
+        if leaves > TABLE_MAX_LEAVES || matched.len() != 1usize << leaves {
             return None;
         }
         let mut d = Diagram { steps: Vec::new() };
-        d.grow(matched, all, rule_leaves, 0, 0);
+        d.grow(matched, (1u64 << leaves) - 1, 0, 0);
         Some(d)
     }
 
     /// Adds the step for the masks that agree with `value` on the leaves of `fixed` (and the
     /// steps below it), returning its index.
-    fn grow(
-        &mut self,
-        matched: &[u64],
-        all: u64,
-        rule_leaves: &[u64],
-        fixed: u64,
-        value: u64,
-    ) -> u32 {
+    fn grow(&mut self, matched: &[u64], all: u64, fixed: u64, value: u64) -> u32 {
         let free = all & !fixed;
         let (mut some, mut every) = (0u64, u64::MAX);
         for m in subsets(free) {
@@ -78,12 +65,12 @@ impl Diagram {
         });
         // The first rule still open, and its first free leaf that decides something.
         let open = some & !every;
-        let Some(leaf) = first_open_leaf(matched, free, value, open, rule_leaves) else {
+        let Some(leaf) = first_open_leaf(matched, free, value, open) else {
             return here;
         };
         let bit = 1u64 << leaf;
-        let no = self.grow(matched, all, rule_leaves, fixed | bit, value);
-        let yes = self.grow(matched, all, rule_leaves, fixed | bit, value | bit);
+        let no = self.grow(matched, all, fixed | bit, value);
+        let yes = self.grow(matched, all, fixed | bit, value | bit);
         if let Some(step) = self.steps.get_mut(here as usize) {
             *step = Step {
                 leaf: u8::try_from(leaf).unwrap_or(OUTCOME),
@@ -107,7 +94,7 @@ impl Diagram {
         0
     }
 
-    /// The number of steps (for tests and the decision table's notes).
+    /// The number of steps (for tests).
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.steps.len()
@@ -130,33 +117,22 @@ fn subsets(set: u64) -> impl Iterator<Item = u64> {
     })
 }
 
-/// Of the first rule in `open` (lowest bit), the lowest free leaf it reads whose value changes
-/// that rule's match for some mask agreeing with `value` on the fixed leaves. A rule open over
-/// these masks always has one (its match depends only on the leaves it reads); the other free
-/// leaves follow its own only so that a `rule_leaves` too small could not end a branch early.
-fn first_open_leaf(
-    matched: &[u64],
-    free: u64,
-    value: u64,
-    open: u64,
-    rule_leaves: &[u64],
-) -> Option<u32> {
+/// Of the first rule in `open` (lowest bit), the lowest free leaf whose value changes that
+/// rule's match for some mask agreeing with `value` on the fixed leaves: one of the leaves the
+/// rule reads, in the set's leaf order (no other leaf changes its match), and one there is
+/// while the rule is open.
+fn first_open_leaf(matched: &[u64], free: u64, value: u64, open: u64) -> Option<u32> {
     if open == 0 {
         return None;
     }
-    let rule = open.trailing_zeros();
-    let rule_bit = 1u64 << rule;
-    let reads = rule_leaves.get(rule as usize).copied().unwrap_or(0) & free;
-    let decides = |bit: u64| {
-        subsets(free & !bit).any(|m| {
-            let m = value | m;
-            (matched[index(m)] ^ matched[index(m | bit)]) & rule_bit != 0
+    let rule_bit = 1u64 << open.trailing_zeros();
+    bits(free)
+        .find(|bit| {
+            subsets(free & !bit).any(|m| {
+                let m = value | m;
+                (matched[index(m)] ^ matched[index(m | bit)]) & rule_bit != 0
+            })
         })
-    };
-    [reads, free & !reads]
-        .into_iter()
-        .flat_map(bits)
-        .find(|bit| decides(*bit))
         .map(u64::trailing_zeros)
 }
 
@@ -174,9 +150,9 @@ fn bits(set: u64) -> impl Iterator<Item = u64> {
 mod tests {
     use super::*;
 
-    /// A pseudo-random outcome table over `n` leaves and up to 6 rules, and the leaves each
-    /// rule reads (derived from the table, so they are exact).
-    fn random_table(n: usize, seed: u64) -> (Vec<u64>, Vec<u64>) {
+    /// A pseudo-random outcome table over `n` leaves and up to 6 rules, each rule a random
+    /// function of a random subset of the leaves.
+    fn random_table(n: usize, seed: u64) -> Vec<u64> {
         let mut s = seed;
         let mut next = || {
             s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -186,18 +162,16 @@ mod tests {
             z ^ (z >> 31)
         };
         let rules = 1 + (next() % 6) as usize;
-        // Each rule: a random function of a random subset of the leaves.
         let reads: Vec<u64> = (0..rules).map(|_| next() & ((1 << n) - 1)).collect();
         let funcs: Vec<u64> = (0..rules).map(|_| next()).collect();
-        let matched = (0..1u64 << n)
+        (0..1u64 << n)
             .map(|m| {
                 (0..rules).fold(0u64, |acc, r| {
                     let key = pext(m, reads[r]);
                     acc | ((funcs[r] >> (key % 64)) & 1) << r
                 })
             })
-            .collect();
-        (matched, reads)
+            .collect()
     }
 
     /// The bits of `m` selected by `sel`, packed.
@@ -216,8 +190,8 @@ mod tests {
     fn walking_gives_the_table_for_every_mask_asking_each_leaf_at_most_once() {
         for seed in 0..200u64 {
             let n = (seed % 9) as usize;
-            let (matched, reads) = random_table(n, seed);
-            let d = Diagram::new(&matched, n, &reads).expect("small enough");
+            let matched = random_table(n, seed);
+            let d = Diagram::new(&matched, n).expect("small enough");
             for mask in 0..1u64 << n {
                 let mut asked = 0u64;
                 let got = d.walk(|i| {
@@ -240,7 +214,7 @@ mod tests {
                 (false, false) => 0b100,
             })
             .collect();
-        let d = Diagram::new(&matched, 2, &[0b01, 0b11, 0b11]).expect("small");
+        let d = Diagram::new(&matched, 2).expect("small");
         let mut asked = Vec::new();
         assert_eq!(
             d.walk(|i| {
@@ -261,7 +235,7 @@ mod tests {
         let matched: Vec<u64> = (0..8u64)
             .map(|m| (m >> 2 & 1) | (m >> 1 & 1) << 1 | (m & 1) << 2)
             .collect();
-        let d = Diagram::new(&matched, 3, &[0b100, 0b010, 0b001]).expect("small");
+        let d = Diagram::new(&matched, 3).expect("small");
         for mask in 0..8u64 {
             let mut asked = Vec::new();
             let got = d.walk(|i| {
@@ -280,7 +254,7 @@ mod tests {
                 (false, false) => 0b100,
             })
             .collect();
-        let d = Diagram::new(&unique, 3, &[0b100, 0b110, 0b110]).expect("small");
+        let d = Diagram::new(&unique, 3).expect("small");
         for (mask, expected) in [
             (0b000u64, vec![2, 1]),
             (0b100, vec![2]),
@@ -297,21 +271,21 @@ mod tests {
 
     #[test]
     fn a_leaf_a_rule_names_but_does_not_need_is_not_asked_first() {
-        // Rule 0 = a ∧ b over leaves a (0) and b (1); rule 1 = b, said to read a too.
+        // Rule 0 = a ∧ b over leaves a (0) and b (1); rule 1 = b.
         // Rule 0 first: a decides it (when b holds), so a is asked first, then b.
         let matched: Vec<u64> = (0..4u64)
             .map(|m| u64::from(m == 0b11) | (m >> 1 & 1) << 1)
             .collect();
-        let d = Diagram::new(&matched, 2, &[0b11, 0b11]).expect("small");
+        let d = Diagram::new(&matched, 2).expect("small");
         let mut asked = Vec::new();
         d.walk(|i| {
             asked.push(i);
             true
         });
         assert_eq!(asked, [0, 1]);
-        // Rule 0 = b alone but said to read a as well: a is never asked.
+        // Rule 0 = b alone: a, which decides nothing, is never asked.
         let matched: Vec<u64> = (0..4u64).map(|m| m >> 1 & 1).collect();
-        let d = Diagram::new(&matched, 2, &[0b11]).expect("small");
+        let d = Diagram::new(&matched, 2).expect("small");
         for mask in 0..4u64 {
             let mut asked = Vec::new();
             let got = d.walk(|i| {
@@ -324,9 +298,11 @@ mod tests {
 
     #[test]
     fn too_large_or_inconsistent_sets_get_no_diagram() {
-        assert!(Diagram::new(&[0; 4], 2, &[0b100]).is_none());
-        assert!(Diagram::new(&[0; 3], 2, &[0b01]).is_none());
-        assert!(Diagram::new(&[], TABLE_MAX_LEAVES + 1, &[]).is_none());
-        assert!(Diagram::new(&[0; 2], 1, &[1; 65]).is_none());
+        assert!(Diagram::new(&[0; 3], 2).is_none());
+        assert!(Diagram::new(&[0; 5], 2).is_none());
+        assert!(
+            Diagram::new(&vec![0; 1 << (TABLE_MAX_LEAVES + 1)], TABLE_MAX_LEAVES + 1).is_none()
+        );
+        assert!(Diagram::new(&vec![0; 1 << TABLE_MAX_LEAVES], TABLE_MAX_LEAVES).is_some());
     }
 }
