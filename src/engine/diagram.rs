@@ -186,6 +186,17 @@ mod tests {
         out
     }
 
+    /// The rules matched for `mask` and the leaves asked, in order (each at most once).
+    fn walk(d: &Diagram, mask: u64) -> (u64, Vec<usize>) {
+        let mut asked = Vec::new();
+        let got = d.walk(|i| {
+            assert!(!asked.contains(&i), "leaf {i} asked twice");
+            asked.push(i);
+            mask & (1 << i) != 0
+        });
+        (got, asked)
+    }
+
     #[test]
     fn walking_gives_the_table_for_every_mask_asking_each_leaf_at_most_once() {
         for seed in 0..200u64 {
@@ -193,37 +204,29 @@ mod tests {
             let matched = random_table(n, seed);
             let d = Diagram::new(&matched, n).expect("small enough");
             for mask in 0..1u64 << n {
-                let mut asked = 0u64;
-                let got = d.walk(|i| {
-                    assert_eq!(asked & (1 << i), 0, "leaf {i} asked twice");
-                    asked |= 1 << i;
-                    mask & (1 << i) != 0
-                });
+                let (got, _) = walk(&d, mask);
                 assert_eq!(got, matched[mask as usize], "seed {seed}, mask {mask:b}");
             }
         }
     }
 
-    #[test]
-    fn a_rule_settled_first_is_decided_without_the_leaves_only_later_rules_read() {
-        // Rule 0: leaf 0. Rule 1: ¬leaf 0 ∧ leaf 1. Rule 2: ¬leaf 0 ∧ ¬leaf 1.
-        let matched: Vec<u64> = (0..4u64)
-            .map(|m| match (m & 1 != 0, m & 2 != 0) {
+    /// Rule 0 = `first`, rule 1 = ¬`first` ∧ `second`, rule 2 = ¬`first` ∧ ¬`second`, over
+    /// `n` leaves (a UNIQUE set).
+    fn three_rules(n: usize, first: u64, second: u64) -> Vec<u64> {
+        (0..1u64 << n)
+            .map(|m| match (m & first != 0, m & second != 0) {
                 (true, _) => 0b001,
                 (false, true) => 0b010,
                 (false, false) => 0b100,
             })
-            .collect();
-        let d = Diagram::new(&matched, 2).expect("small");
-        let mut asked = Vec::new();
-        assert_eq!(
-            d.walk(|i| {
-                asked.push(i);
-                true
-            }),
-            0b001
-        );
-        assert_eq!(asked, [0]);
+            .collect()
+    }
+
+    #[test]
+    fn a_rule_settled_first_is_decided_without_the_leaves_only_later_rules_read() {
+        let d = Diagram::new(&three_rules(2, 0b01, 0b10), 2).expect("small");
+        assert_eq!(walk(&d, 0b11), (0b001, vec![0]));
+        assert_eq!(walk(&d, 0b10), (0b010, vec![0, 1]));
         assert_eq!(d.len(), 5);
     }
 
@@ -237,62 +240,30 @@ mod tests {
             .collect();
         let d = Diagram::new(&matched, 3).expect("small");
         for mask in 0..8u64 {
-            let mut asked = Vec::new();
-            let got = d.walk(|i| {
-                asked.push(i);
-                mask & (1 << i) != 0
-            });
-            assert_eq!(got, matched[mask as usize]);
-            assert_eq!(asked, [2, 1, 0], "mask {mask:b}");
+            assert_eq!(walk(&d, mask), (matched[mask as usize], vec![2, 1, 0]));
         }
-        // UNIQUE-like: rule 0 = c; rule 1 = ¬c ∧ b; rule 2 = ¬c ∧ ¬b. Leaf a decides nothing
-        // and is never asked; c settles rule 0 first.
-        let unique: Vec<u64> = (0..8u64)
-            .map(|m| match (m & 0b100 != 0, m & 0b010 != 0) {
-                (true, _) => 0b001,
-                (false, true) => 0b010,
-                (false, false) => 0b100,
-            })
-            .collect();
-        let d = Diagram::new(&unique, 3).expect("small");
-        for (mask, expected) in [
-            (0b000u64, vec![2, 1]),
-            (0b100, vec![2]),
-            (0b011, vec![2, 1]),
-        ] {
-            let mut asked = Vec::new();
-            d.walk(|i| {
-                asked.push(i);
-                mask & (1 << i) != 0
-            });
-            assert_eq!(asked, expected, "mask {mask:b}");
-        }
+        // UNIQUE: rule 0 = c, rule 1 = ¬c ∧ b, rule 2 = ¬c ∧ ¬b. Leaf a decides nothing and
+        // is never asked; c settles rule 0 first.
+        let d = Diagram::new(&three_rules(3, 0b100, 0b010), 3).expect("small");
+        assert_eq!(walk(&d, 0b000), (0b100, vec![2, 1]));
+        assert_eq!(walk(&d, 0b101), (0b001, vec![2]));
+        assert_eq!(walk(&d, 0b011), (0b010, vec![2, 1]));
     }
 
     #[test]
-    fn a_leaf_a_rule_names_but_does_not_need_is_not_asked_first() {
-        // Rule 0 = a ∧ b over leaves a (0) and b (1); rule 1 = b.
-        // Rule 0 first: a decides it (when b holds), so a is asked first, then b.
+    fn a_rules_leaves_are_asked_in_order_and_a_leaf_deciding_nothing_never() {
+        // Rule 0 = a ∧ b over leaves a (0) and b (1); rule 1 = b. Rule 0 first: a decides it
+        // (when b holds), so a is asked first, then b.
         let matched: Vec<u64> = (0..4u64)
             .map(|m| u64::from(m == 0b11) | (m >> 1 & 1) << 1)
             .collect();
         let d = Diagram::new(&matched, 2).expect("small");
-        let mut asked = Vec::new();
-        d.walk(|i| {
-            asked.push(i);
-            true
-        });
-        assert_eq!(asked, [0, 1]);
+        assert_eq!(walk(&d, 0b11), (0b11, vec![0, 1]));
         // Rule 0 = b alone: a, which decides nothing, is never asked.
         let matched: Vec<u64> = (0..4u64).map(|m| m >> 1 & 1).collect();
         let d = Diagram::new(&matched, 2).expect("small");
         for mask in 0..4u64 {
-            let mut asked = Vec::new();
-            let got = d.walk(|i| {
-                asked.push(i);
-                mask & (1 << i) != 0
-            });
-            assert_eq!((got, asked), (mask >> 1 & 1, vec![1]), "mask {mask:b}");
+            assert_eq!(walk(&d, mask), (mask >> 1 & 1, vec![1]), "mask {mask:b}");
         }
     }
 
