@@ -211,8 +211,7 @@ fn standalone_numbers_are_found_and_names_are_not() {
 /// policy changed is reported (so the property below can fail).
 #[test]
 fn a_hard_coded_default_is_reported() {
-    let json = std::fs::read_to_string("examples/cases/r6_beyond_up_to_seven.json").unwrap();
-    let case = Case::from_json(&json).unwrap();
+    let case = crate::common::bundled("r6_beyond_up_to_seven");
     let policy = Policy::default()
         .with(Setting::UpToSevenLimit, 110)
         .unwrap();

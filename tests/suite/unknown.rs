@@ -351,9 +351,7 @@ fn the_flowchart_route_of_a_case_with_unknown_facts_reaches_its_rules() {
 fn no_nodule_with_invasion_not_known_is_stage_c_only() {
     use hcc_pathways::case::{ExtrahepaticSite, MacrovascularInvasion};
     use hcc_pathways::scores::{bclc_stages, within_milan, BclcStage};
-    let text = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")
-        .expect("bundled case");
-    let base = Case::from_json(&text).expect("valid");
+    let base = crate::common::bundled("r5_single_small_nodule");
     let policy = Policy::default();
     let no_nodule = |growth: Option<bool>| {
         let b = base
@@ -401,9 +399,7 @@ fn no_nodule_with_invasion_not_known_is_stage_c_only() {
 fn milan_is_beyond_with_invasion_or_spread_alone() {
     use hcc_pathways::case::{ExtrahepaticSite, MacrovascularInvasion};
     use hcc_pathways::scores::within_milan;
-    let text = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")
-        .expect("bundled case");
-    let base = Case::from_json(&text).expect("valid");
+    let base = crate::common::bundled("r5_single_small_nodule");
     assert_eq!(
         within_milan(&base),
         Some(true),
@@ -440,9 +436,7 @@ fn milan_is_beyond_with_invasion_or_spread_alone() {
 fn bclc_stage_and_milan_follow_the_facts_known() {
     use hcc_pathways::case::MacrovascularInvasion;
     use hcc_pathways::scores::{bclc_stage, bclc_stages, within_milan, BclcStage};
-    let text = std::fs::read_to_string("examples/cases/r5_single_small_nodule.json")
-        .expect("bundled case");
-    let base = Case::from_json(&text).expect("valid");
+    let base = crate::common::bundled("r5_single_small_nodule");
     let policy = Policy::default();
     let stages = |case: &Case| -> Vec<BclcStage> {
         bclc_stages(case, case.child_pugh(), &policy)

@@ -128,6 +128,13 @@ pub struct Parts {
     pub drug_safety: DrugSafety,
 }
 
+/// The bundled case `examples/cases/NAME.json`.
+pub fn bundled(name: &str) -> Case {
+    let path = format!("examples/cases/{name}.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Case::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 /// Changes a case's facts in place: `f` edits its parts, and the case is built again with
 /// `Case::to_builder` (a test that makes an invalid case fails here, naming the error).
 pub fn edit(case: &mut Case, f: impl FnOnce(&mut Parts)) {
