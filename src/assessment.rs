@@ -39,11 +39,33 @@ pub struct Eligibility {
     pub rules_possible: u64,
 }
 
+/// Every regimen.
+const ALL_REGIMENS: RegimenSet = {
+    let mut set = RegimenSet::EMPTY;
+    let mut i = 0;
+    while i < Regimen::ALL.len() {
+        set = set.with(Regimen::ALL[i]);
+        i += 1;
+    }
+    set
+};
+
 /// How many omission reasons there are.
 pub const OMISSION_REASONS: usize = OmissionReason::ALL.len();
 
 impl Eligibility {
-    /// Nothing decided yet: no candidates.
+    /// Not decided yet: every regimen may be a candidate and eligible, none surely is (so a
+    /// predicate read before eligibility is decided finds it unknown).
+    pub(crate) const PENDING: Eligibility = Eligibility {
+        candidates: ALL_REGIMENS,
+        omitted: [RegimenSet::EMPTY; OMISSION_REASONS],
+        permitted: RegimenSet::EMPTY,
+        possible: ALL_REGIMENS,
+        rules_matched: 0,
+        rules_possible: 0,
+    };
+
+    /// No candidates (the base of a decided eligibility).
     pub(crate) const NONE: Eligibility = Eligibility {
         candidates: RegimenSet::EMPTY,
         omitted: [RegimenSet::EMPTY; OMISSION_REASONS],
@@ -170,8 +192,9 @@ pub(crate) struct Decisions {
 
 impl Decisions {
     /// Before anything is decided. The stages are evaluated in order and no rule set reads a
-    /// decision of a later stage (a unit test of the pipeline checks this), so these
-    /// placeholders are never read.
+    /// decision of a later stage (a unit test of the pipeline checks this); only `classify`
+    /// reads the pathway leaf that asks for eligibility before it is decided, and finds it
+    /// unknown ([`Eligibility::PENDING`]) unless the leaf's other facts settle it.
     pub(crate) const PENDING: Decisions = Decisions {
         lines: Verdict {
             matched: 0,
@@ -185,7 +208,7 @@ impl Decisions {
         },
         order: &[],
         order_rule: u8::MAX,
-        eligibility: Eligibility::NONE,
+        eligibility: Eligibility::PENDING,
         pathway_matched: PathwayRules::EMPTY,
         pathway_rules: PathwayRules::EMPTY,
     };

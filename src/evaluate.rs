@@ -3,8 +3,9 @@
 //!
 //! 1. [`Assessment::new`]: the line of therapy; the order of its options; which
 //!    regimens are eligible; the pathway. Classification ([`classify`]) stops here, and
-//!    makes the first three decisions only when the pathway rules ask for eligibility
-//!    (`fit_for_systemic`): R1, R2 and R5 cases are decided without them.
+//!    makes the first three decisions only when the pathway rules need eligibility
+//!    (`fit_for_systemic`): R1, R2 and R5 cases, and R4/R7 cases unfit whatever the regimens,
+//!    are decided without them.
 //! 2. [`plan`]: the options inside the pathway (the procedure, the regimens offered, best
 //!    supportive care, TACE with systemic therapy), then the cautions, considerations and
 //!    reason details that apply.
@@ -223,8 +224,9 @@ pub(crate) struct Memo {
     known: [u64; 2],
     /// Likewise: slot `s` is true.
     value: [u64; 2],
-    /// Likewise: slot `s` is deferred — answered unknown without being evaluated or cached
-    /// (a leaf that reads decisions not made yet; see [`classify`]).
+    /// Likewise: slot `s` is deferred — a leaf that reads decisions not made yet (see
+    /// [`classify`]): evaluated with them pending (they read as unknown), its answer kept only
+    /// when known, since the decisions may settle an unknown one.
     deferred: [u64; 2],
     catalogue: &'static [Predicate<Assessment>],
 }
@@ -259,10 +261,10 @@ impl Memo {
     /// [`Memo::leaf`] for a slot not evaluated yet (`bit` of word `w`).
     #[inline(never)]
     fn evaluate(&mut self, a: &Assessment, slot: u8, w: usize, bit: u64) -> Truth {
-        if self.deferred[w] & bit != 0 {
-            return Truth::Unknown;
-        }
         let value = self.catalogue[usize::from(slot)].evaluate(a, &mut Trace::silent());
+        if value == Truth::Unknown && self.deferred[w] & bit != 0 {
+            return value;
+        }
         self.evaluated[w] |= bit;
         match value {
             Truth::True => {
@@ -288,8 +290,8 @@ impl Memo {
         table.set.verdict_with(|i| self.leaf(a, table.slots[i]))
     }
 
-    /// The rules of a table's set that match, when every leaf it reads is known (and not
-    /// deferred); `None` as soon as one is not — the caller then decides with
+    /// The rules of a table's set that match, when every leaf it reads is known (a deferred
+    /// one included); `None` as soon as one is not — the caller then decides with
     /// [`Memo::verdict`]. Cheaper than a verdict: no three-valued pass is ever made.
     fn known_hits<D>(
         &mut self,
@@ -454,11 +456,15 @@ fn undecided(case: &Case, policy: &Policy) -> Assessment {
 }
 
 /// The pathway decision alone, as [`assess`] makes it, deciding the line of therapy, its
-/// order and eligibility only when a pathway leaf asks for them (as hand-written code would
+/// order and eligibility only when the pathway rules need them (as hand-written code would
 /// compute "a regimen remains" only where a rule needs it): the pathway leaves that read them
-/// are deferred, and when the pathway rules are decided without reading one, the verdict is
-/// the one the full pipeline gives (a rule set's verdict depends only on the leaves it reads;
-/// a deferred leaf read sends the case down the full pipeline, reusing the leaves cached).
+/// are deferred — evaluated with those decisions pending, which they read as unknown — and
+/// when every leaf the pathway rules ask is known (a deferred one because its other facts
+/// settle it, as ECOG 3 makes a patient unfit for systemic therapy whatever the regimens),
+/// the verdict is the one the full pipeline gives: a rule set's verdict depends only on the
+/// leaves it reads, and a leaf known with decisions pending has that value for every
+/// decision, the one made included. Otherwise the case takes the full pipeline, reusing the
+/// leaves cached.
 ///
 /// # Errors
 /// As [`Assessment::new`].
@@ -871,8 +877,9 @@ mod tests {
 
     /// [`classify`] defers exactly the pathway leaves that read the decisions before the
     /// pathway: every other pathway leaf has the same truth on an assessment whose line,
-    /// order and eligibility are not decided yet, and a deferred one does not (so an empty or
-    /// wrong mask fails here).
+    /// order and eligibility are not decided yet, and a deferred one is sometimes unknown
+    /// there (so an empty or wrong mask fails here) and, when known, has the value the
+    /// decisions give (what `classify` relies on to decide without them).
     #[test]
     fn classify_defers_exactly_the_pathway_leaves_that_read_earlier_decisions() {
         let t = tables();
@@ -891,7 +898,12 @@ mod tests {
                     p.evaluate(&pending, &mut Trace::silent()),
                 );
                 if deferred(*slot) {
-                    differs += usize::from(full != early);
+                    // Known with the decisions pending: the value they give, whatever it is.
+                    if !early.is_unknown() {
+                        assert_eq!(full, early, "{} known before the decisions", p.id());
+                    } else {
+                        differs += 1;
+                    }
                 } else {
                     assert_eq!(
                         full,
