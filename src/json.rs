@@ -360,8 +360,24 @@ fn render_segments(path: &[collect::Seg]) -> String {
 
 /// Parses a JSON document into `T` as the committed schemas read it (see [`strict`]), naming
 /// the path of the first problem. A leading byte-order mark is ignored.
+///
+/// A document is read once without tracking where the reader is; only one with a problem is
+/// read again, tracking the path to name it. Both readings are the same strict reader (path
+/// tracking is transparent to it), so they accept exactly the same documents.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
     let json = json.strip_prefix(BOM).unwrap_or(json);
+    let slot = Slot::default();
+    let mut de = serde_json::Deserializer::from_str(json);
+    if let Ok(value) = T::deserialize(Strict::new(&mut de, &slot)) {
+        if de.end().is_ok() {
+            return Ok(value);
+        }
+    }
+    parse_json_tracked(json)
+}
+
+/// [`parse_json`] tracking the path, for the error of a document with a problem.
+fn parse_json_tracked<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
     let slot = Slot::default();
     let mut de = serde_json::Deserializer::from_str(json);
     let value: T = serde_path_to_error::deserialize(Strict::new(&mut de, &slot))
