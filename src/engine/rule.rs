@@ -638,8 +638,9 @@ impl<C, D> RuleSet<C, D> {
     }
 
     /// [`RuleSet::hits`] with the leaf values asked for on demand: `value(i)` gives the truth
-    /// value of leaf `i` and is called only for the leaves some rule still needs (a condition
-    /// stops at its first leaf that disagrees), at most once each. Every rule is still
+    /// value of leaf `i` and is called only for the leaves some rule still needs (a set of at
+    /// most 14 leaves walks its decision diagram; a larger one stops each condition at its
+    /// first leaf that disagrees), at most once each. Every rule is still
     /// decided, so the hit policy is checked exactly as by [`RuleSet::hits`] and the result is
     /// the same as `hits(mask_with(...))`; only fewer predicates run.
     ///
@@ -924,13 +925,30 @@ impl<C, D> RuleSet<C, D> {
         }
     }
 
-    /// Evaluates every rule of a UNIQUE set and returns the single one that matches.
-    /// Allocates nothing on success.
+    /// Decides every rule of a UNIQUE set and returns the single one that matches, evaluating
+    /// only the leaf predicates that decision needs ([`RuleSet::hits_with`]). Allocates
+    /// nothing on success.
     ///
     /// # Errors
-    /// [`HitPolicyError`] listing the matching rules when zero or several match.
+    /// [`HitPolicyError`] listing the matching rules when zero or several match, or when the
+    /// set is a COLLECT set.
     pub fn decide(&self, ctx: &C) -> Result<&Rule<C, D>, HitPolicyError> {
-        self.decide_mask(self.leaf_mask(ctx))
+        if self.hit == HitPolicy::Collect {
+            return self.decide_mask(self.leaf_mask(ctx));
+        }
+        let hits = self.checked(self.matched_in(ctx))?;
+        self.rules
+            .get(hits.trailing_zeros() as usize)
+            .ok_or_else(|| self.violation(hits))
+    }
+
+    /// The rules that match `ctx`, unchecked, asking each leaf predicate (two-valued: unknown
+    /// is false, as in [`RuleSet::leaf_mask`]) only when the rules need it.
+    fn matched_in(&self, ctx: &C) -> u64 {
+        self.dnf
+            .matched_lazy(&self.compiled, self.leaves.len(), u64::MAX, |i| {
+                self.leaves.get(i).is_some_and(|p| p.test(ctx))
+            })
     }
 
     /// The COLLECT hit policy: every rule whose condition holds, in table order, after
@@ -943,7 +961,7 @@ impl<C, D> RuleSet<C, D> {
         &self,
         ctx: &C,
     ) -> Result<impl Iterator<Item = &Rule<C, D>> + '_, HitPolicyError> {
-        let hits = self.hits(self.leaf_mask(ctx))?;
+        let hits = self.checked(self.matched_in(ctx))?;
         Ok(self
             .rules
             .iter()
@@ -954,8 +972,12 @@ impl<C, D> RuleSet<C, D> {
 
     /// Every rule whose condition holds, in table order, without checking the hit policy.
     pub fn all_matching(&self, ctx: &C) -> impl Iterator<Item = &Rule<C, D>> + '_ {
-        let mask = self.leaf_mask(ctx);
-        self.matches_for_mask(mask).map(move |i| &self.rules[i])
+        let hits = self.matched_in(ctx);
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| hits & (1u64 << i) != 0)
+            .map(|(_, r)| r)
     }
 
     /// Evaluates every leaf with a recording trace: each predicate's value and the facts it
